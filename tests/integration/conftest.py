@@ -1,0 +1,85 @@
+"""Shared pytest fixtures: a real `gregor serve` process per session, and a fresh one
+for tests that restart or kill the broker.
+
+Environment:
+  GREGOR_BIN        broker binary (default build/release/src/app/gregor)
+  GREGOR_BOOTSTRAP  use an already running broker instead (restart tests are skipped)
+  GREGOR_KEEP_DATA  keep temp data directories after the run
+"""
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gregor_broker import ExternalBroker, GregorBroker  # noqa: E402
+
+
+def _new_broker(tmp_root, name, overrides=None):
+    ext = os.environ.get("GREGOR_BOOTSTRAP")
+    if ext:
+        b = ExternalBroker(ext)
+    else:
+        b = GregorBroker(Path(tmp_root) / name, overrides=overrides, name=name)
+    b.start()
+    return b
+
+
+@pytest.fixture(scope="session")
+def _tmp_root():
+    root = tempfile.mkdtemp(prefix="gregor-it-")
+    yield root
+    if not os.environ.get("GREGOR_KEEP_DATA"):
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def _session_broker(_tmp_root):
+    b = _new_broker(_tmp_root, "session-broker")
+    yield b
+    code = b.stop()
+    if code not in (None, 0):
+        print(f"session broker exited with code {code} on SIGTERM\n{b.log_tail()}", file=sys.stderr)
+
+
+@pytest.fixture
+def broker(request, _session_broker):
+    """The shared broker. If it dies during a test, that test errors and it is restarted."""
+    b = _session_broker
+    request.node._gregor_brokers = getattr(request.node, "_gregor_brokers", []) + [(b, b.log_size())]
+    yield b
+    if not b.alive():
+        code = b.proc.returncode if getattr(b, "proc", None) else None
+        tail = b.log_tail()
+        b.proc = None
+        b.start()
+        pytest.fail(f"the broker process died during this test (exit code {code})\n{tail}")
+
+
+@pytest.fixture
+def fresh_broker(request, _tmp_root):
+    """A broker of this test's own, with restart(clean=True|False). Skipped for external brokers."""
+    if os.environ.get("GREGOR_BOOTSTRAP"):
+        pytest.skip("restart tests need a broker started by the test (GREGOR_BOOTSTRAP is set)")
+    name = "b-" + request.node.name.replace("/", "_").replace("[", "-").replace("]", "")[:80]
+    b = _new_broker(_tmp_root, name)
+    request.node._gregor_brokers = getattr(request.node, "_gregor_brokers", []) + [(b, 0)]
+    yield b
+    code = b.stop()
+    if code not in (None, 0):
+        pytest.fail(f"broker exited with code {code} on SIGTERM at the end of the test\n{b.log_tail()}")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Attaches the broker log written during a failed test to its report."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed:
+        for b, since in getattr(item, "_gregor_brokers", []):
+            report.sections.append(("gregor broker log", b.log_tail(since=since)))
