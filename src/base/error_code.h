@@ -93,6 +93,8 @@ enum class ErrorCode : int16_t {
   kUnknownTopicId = 100,
   kInconsistentTopicId = 103,
   kFetchSessionTopicIdError = 106,
+  kMismatchedEndpointType = 114,
+  kUnsupportedEndpointType = 115,
 };
 
 constexpr int16_t to_wire(ErrorCode code) { return static_cast<int16_t>(code); }

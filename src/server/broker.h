@@ -1,0 +1,84 @@
+// The broker: wires configuration, the metadata store, the partition logs of
+// every shard and the network server together, and gives request handlers what
+// they need.
+//
+// Threads: one loop per shard (net::ShardSet). A partition is owned by one shard
+// (owner_shard()); its PartitionLog is touched only there. Topic changes run on
+// the controller executor, one at a time, and publish a new TopicTable snapshot
+// that any shard may read (topics()).
+#pragma once
+
+#include <asio.hpp>
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "config/broker_config.h"
+#include "metadata/metadata_store.h"
+#include "net/request_handler.h"
+#include "net/shard_set.h"
+#include "server/shard_partitions.h"
+#include "server/topic_table.h"
+
+namespace gregor::net {
+class NetServer;
+}
+
+namespace gregor::server {
+
+class TopicManager;
+class FetchSessionCache;
+
+class Broker {
+ public:
+  Broker(config::BrokerConfig config, net::ShardSet& shards);
+  ~Broker();
+  Broker(const Broker&) = delete;
+  Broker& operator=(const Broker&) = delete;
+
+  // Opens the metadata store and every partition log (recovering them), then
+  // starts listening. Called once, from the main thread, after shards started.
+  Result<Ok, std::string> start();
+  // Stops accepting, drains in-flight requests, closes every log cleanly.
+  void stop();
+
+  const config::BrokerConfig& config() const { return config_; }
+  net::ShardSet& shards() { return shards_; }
+  std::shared_ptr<const TopicTable> topics() const { return std::atomic_load(&topics_); }
+  void publish(std::shared_ptr<const TopicTable> next) { std::atomic_store(&topics_, std::move(next)); }
+  const std::string& cluster_id() const { return cluster_id_; }
+  int32_t node_id() const { return config_.node_id; }
+  metadata::MetadataStore& store() { return *store_; }
+  TopicManager& topic_manager() { return *topic_manager_; }
+  asio::any_io_executor controller_executor() { return controller_.get_executor(); }
+
+  unsigned owner_shard(const Uuid& topic, int32_t partition) const;
+  // The partitions of the calling shard.
+  ShardPartitions& local_partitions();
+  ShardPartitions& partitions_of(unsigned shard) { return *partitions_[shard]; }
+  // Fetch sessions of the calling shard (KIP-227 sessions are kept per shard).
+  FetchSessionCache& local_fetch_sessions();
+
+  // The endpoint advertised for the listener a connection arrived on.
+  config::Endpoint advertised_endpoint(const std::string& listener_name) const;
+
+ private:
+  Result<Ok, std::string> open_partitions();
+  void remove_orphan_dirs();
+
+  config::BrokerConfig config_;
+  net::ShardSet& shards_;
+  asio::thread_pool controller_{1};
+  std::unique_ptr<metadata::MetadataStore> store_;
+  std::shared_ptr<const TopicTable> topics_;
+  std::string cluster_id_;
+  std::vector<std::unique_ptr<ShardPartitions>> partitions_;
+  std::vector<std::unique_ptr<FetchSessionCache>> fetch_sessions_;
+  std::unique_ptr<TopicManager> topic_manager_;
+  std::unique_ptr<net::RequestHandler> dispatcher_;
+  std::unique_ptr<net::NetServer> net_;
+};
+
+}  // namespace gregor::server

@@ -1,0 +1,50 @@
+#include "server/dispatcher.h"
+
+#include <fmt/format.h>
+
+#include "protocol/messages/api_table.h"
+#include "server/api_support.h"
+#include "server/handlers/handler.h"
+
+namespace gregor::server {
+
+net::Response close_connection(const net::Request& req, std::string_view why) {
+  const auto* api = protocol::find_api(req.header.api_key);
+  log::warn("closing connection from {} (client '{}'): {} {} v{}: {}", req.conn->peer,
+            req.header.client_id.value_or(""), api ? api->name : "unknown API", req.header.api_key,
+            req.header.api_version, why);
+  net::Response resp;
+  resp.send = false;
+  resp.close_after = true;
+  return resp;
+}
+
+asio::awaitable<net::Response> Dispatcher::handle(net::Request& req) {
+  const int16_t key = req.header.api_key;
+  if (key == 18) co_return co_await handle_api_versions(broker_, req);
+  if (!is_supported(key, req.header.api_version)) {
+    co_return close_connection(req, "API or version not supported by this broker");
+  }
+  switch (key) {
+    case 0:
+      co_return co_await handle_produce(broker_, req);
+    case 1:
+      co_return co_await handle_fetch(broker_, req);
+    case 2:
+      co_return co_await handle_list_offsets(broker_, req);
+    case 3:
+      co_return co_await handle_metadata(broker_, req);
+    case 19:
+      co_return co_await handle_create_topics(broker_, req);
+    case 20:
+      co_return co_await handle_delete_topics(broker_, req);
+    case 37:
+      co_return co_await handle_create_partitions(broker_, req);
+    case 60:
+      co_return co_await handle_describe_cluster(broker_, req);
+    default:
+      co_return close_connection(req, "API advertised but has no handler");
+  }
+}
+
+}  // namespace gregor::server

@@ -1,0 +1,47 @@
+// Shared helpers for request handlers. Each handler is a coroutine
+// `asio::awaitable<net::Response> handle_x(Broker&, net::Request&)` that runs on
+// the connection's shard.
+#pragma once
+
+#include <asio.hpp>
+#include <string_view>
+
+#include "base/byte_reader.h"
+#include "base/log.h"
+#include "net/request_handler.h"
+
+namespace gregor::server {
+
+class Broker;
+
+// Decodes the request body at the request's version; false if malformed.
+template <typename Msg>
+bool decode_body(const net::Request& req, Msg& out) {
+  ByteReader r(req.body);
+  out.decode(r, req.header.api_version);
+  return r.ok();
+}
+
+// A response carrying `msg` encoded at the request's version.
+template <typename Msg>
+net::Response respond(const Msg& msg, const net::Request& req) {
+  net::Response resp;
+  msg.encode(resp.body, req.header.api_version);
+  return resp;
+}
+
+// No answer; the connection is closed with a log line saying why (Kafka closes
+// connections that send requests it cannot parse or does not enable).
+net::Response close_connection(const net::Request& req, std::string_view why);
+
+asio::awaitable<net::Response> handle_api_versions(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_metadata(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_produce(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_fetch(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_list_offsets(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_create_topics(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_delete_topics(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_create_partitions(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_describe_cluster(Broker&, net::Request&);
+
+}  // namespace gregor::server

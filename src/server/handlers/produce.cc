@@ -1,0 +1,161 @@
+// Produce (key 0). v3+ carries exactly one v2 record batch per partition; it is
+// validated on the connection's shard (CRC-32C, structure, size, timestamps —
+// protocol/record/batch_validator.h), then appended on the partition's owner
+// shard exactly as received, with the offsets patched in.
+//
+// Acknowledgement: acks=0 gets no answer; acks=1 is answered once the batch is
+// written to the file (it survives a process crash); acks=all once it is
+// fdatasync'ed when the topic's flush.messages is 1 (Gregor's durable default),
+// else once written, as Kafka does. v0-2 (message formats 0/1) are refused with
+// UNSUPPORTED_FOR_MESSAGE_FORMAT; they stay advertised for librdkafka's feature
+// checks (server/api_support.cc).
+#include <chrono>
+
+#include "base/clock.h"
+#include "protocol/messages/produce.h"
+#include "protocol/record/batch_validator.h"
+#include "server/broker.h"
+#include "server/completion.h"
+#include "server/handlers/handler.h"
+#include "server/handlers/storage_errors.h"
+#include "server/topic_manager.h"
+
+namespace gregor::server {
+namespace {
+
+using protocol::ProduceRequest;
+using protocol::ProduceResponse;
+using PartitionResponse = ProduceResponse::PartitionProduceResponse;
+using Ack = Completion<std::optional<storage::StorageError>>;
+
+struct Pending {
+  PartitionResponse* response;
+  std::shared_ptr<Ack> ack;  // null: nothing to wait for
+};
+
+ErrorCode check_partition(const net::Request& req, const ProduceRequest& request, const TopicInfo* topic,
+                          const ProduceRequest::PartitionProduceData& pd) {
+  if (request.acks != 0 && request.acks != 1 && request.acks != -1) return ErrorCode::kInvalidRequiredAcks;
+  if (topic == nullptr || pd.index < 0 || pd.index >= topic->partitions) {
+    return ErrorCode::kUnknownTopicOrPartition;
+  }
+  if (req.header.api_version < 3) return ErrorCode::kUnsupportedForMessageFormat;
+  if (request.transactional_id.has_value()) return ErrorCode::kTransactionalIdAuthorizationFailed;
+  if (pd.records.is_null || pd.records.data.empty()) return ErrorCode::kInvalidRecord;
+  return ErrorCode::kNone;
+}
+
+record::ValidationOptions validation_options(const TopicInfo& topic) {
+  record::ValidationOptions o;
+  o.max_batch_bytes = topic.config.max_message_bytes;
+  o.log_append_time = topic.config.log_append_time;
+  o.now_ms = SystemClock::instance().now_ms();
+  o.max_timestamp_diff_ms = topic.config.message_timestamp_difference_max_ms;
+  return o;
+}
+
+// Validates and appends one partition's batch; fills `out` and returns what to wait for.
+asio::awaitable<std::shared_ptr<Ack>> append_partition(Broker& broker, const net::Request& req,
+                                                       int16_t acks, const TopicInfo& topic,
+                                                       const ProduceRequest::PartitionProduceData& pd,
+                                                       PartitionResponse& out) {
+  auto& data = pd.records.data;
+  std::span<uint8_t> batch(const_cast<uint8_t*>(data.data()), data.size());  // we own the frame
+  auto options = validation_options(topic);
+  auto valid = record::validate_produce_batch(batch, options);
+  if (!valid.ok()) {
+    out.error_code = to_wire(valid.error());
+    co_return nullptr;
+  }
+  const bool durable = acks == -1 && topic.config.flush_messages <= 1;
+  auto ack = acks == 0 ? nullptr : Ack::make(co_await asio::this_coro::executor);
+  const unsigned owner = broker.owner_shard(topic.id, pd.index);
+  co_await broker.shards().invoke_on(owner, [&, owner] {
+    storage::PartitionLog* log = broker.partitions_of(owner).find(topic.id, pd.index);
+    if (log == nullptr) {
+      out.error_code = to_wire(ErrorCode::kNotLeaderOrFollower);
+      return true;
+    }
+    record::set_offsets(batch, log->log_end_offset(), 0);
+    auto appended = log->append(batch);
+    if (!appended.ok()) {
+      out.error_code = to_wire(to_error_code(appended.error()));
+      return true;
+    }
+    out.base_offset = appended->base_offset;
+    out.log_start_offset = log->log_start_offset();
+    if (ack) {
+      auto done = [ack](std::optional<storage::StorageError> e) { ack->complete(e); };
+      if (durable) {
+        log->when_durable(appended->last_offset + 1, done);
+      } else {
+        log->when_written(appended->last_offset + 1, done);
+      }
+    }
+    return true;
+  });
+  if (out.error_code != 0) co_return nullptr;
+  if (topic.config.log_append_time) out.log_append_time_ms = options.now_ms;
+  co_return ack;
+}
+
+}  // namespace
+
+asio::awaitable<net::Response> handle_produce(Broker& broker, net::Request& req) {
+  ProduceRequest request;
+  if (!decode_body(req, request)) co_return close_connection(req, "malformed Produce request");
+  ProduceResponse resp;
+  std::vector<Pending> pending;
+  resp.responses.reserve(request.topic_data.size());
+  for (const auto& td : request.topic_data) {
+    auto& topic_out = resp.responses.emplace_back();
+    topic_out.name = td.name;
+    std::shared_ptr<const TopicInfo> topic;
+    if (const TopicInfo* t = broker.topics()->find(td.name)) {
+      topic = std::make_shared<const TopicInfo>(*t);
+    } else {
+      topic = co_await broker.topic_manager().auto_create(td.name);
+    }
+    topic_out.partition_responses.reserve(td.partition_data.size());
+    for (const auto& pd : td.partition_data) {
+      auto& out = topic_out.partition_responses.emplace_back();
+      out.index = pd.index;
+      out.base_offset = -1;
+      ErrorCode err = check_partition(req, request, topic.get(), pd);
+      if (err != ErrorCode::kNone) {
+        out.error_code = to_wire(err);
+        continue;
+      }
+      auto ack = co_await append_partition(broker, req, request.acks, *topic, pd, out);
+      if (ack) pending.push_back({&out, std::move(ack)});
+    }
+  }
+  const auto timeout = std::chrono::milliseconds(std::max(request.timeout_ms, 0));
+  for (Pending& p : pending) {
+    auto outcome = co_await p.ack->wait(timeout);
+    if (!outcome.has_value()) {
+      p.response->error_code = to_wire(ErrorCode::kRequestTimedOut);
+    } else if (outcome->has_value()) {
+      p.response->error_code = to_wire(to_error_code(**outcome));
+    }
+  }
+  bool any_error = false;
+  for (auto& t : resp.responses) {
+    for (auto& p : t.partition_responses) {
+      if (p.error_code != 0) {
+        any_error = true;
+        p.error_message = std::string(error_name(static_cast<ErrorCode>(p.error_code)));
+      }
+    }
+  }
+  if (request.acks == 0) {
+    // No answer for acks=0; on an error Kafka closes the connection so the producer notices.
+    if (any_error) co_return close_connection(req, "acks=0 produce failed");
+    net::Response none;
+    none.send = false;
+    co_return none;
+  }
+  co_return respond(resp, req);
+}
+
+}  // namespace gregor::server

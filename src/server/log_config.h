@@ -1,0 +1,19 @@
+// Maps a topic's effective configuration onto the storage engine's settings.
+#pragma once
+
+#include "config/topic_config.h"
+#include "storage/partition_log.h"
+
+namespace gregor::server {
+
+inline storage::LogConfig to_log_config(const config::TopicConfig& t) {
+  storage::LogConfig c;
+  c.segment_bytes = t.segment_bytes;
+  c.segment_ms = t.segment_ms;
+  c.index_interval_bytes = t.index_interval_bytes;
+  c.segment_index_bytes = t.segment_index_bytes;
+  c.preallocate = t.preallocate;
+  return c;
+}
+
+}  // namespace gregor::server

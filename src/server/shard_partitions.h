@@ -1,0 +1,55 @@
+// The partition logs owned by one shard, and that shard's I/O worker. Touched
+// only on the owning shard's thread.
+#pragma once
+
+#include <memory>
+#include <unordered_map>
+
+#include "base/types.h"
+#include "storage/partition_log.h"
+
+namespace gregor::server {
+
+struct PartitionKey {
+  Uuid topic;
+  int32_t partition = 0;
+  bool operator==(const PartitionKey&) const = default;
+};
+
+struct PartitionKeyHash {
+  size_t operator()(const PartitionKey& k) const noexcept {
+    return std::hash<Uuid>{}(k.topic) * 31 + static_cast<size_t>(k.partition);
+  }
+};
+
+class ShardPartitions {
+ public:
+  explicit ShardPartitions(unsigned shard);
+  ShardPartitions(const ShardPartitions&) = delete;
+  ShardPartitions& operator=(const ShardPartitions&) = delete;
+
+  storage::PartitionLog* find(const Uuid& topic, int32_t partition) {
+    auto it = logs_.find({topic, partition});
+    return it == logs_.end() ? nullptr : it->second.get();
+  }
+  void add(const Uuid& topic, int32_t partition, std::unique_ptr<storage::PartitionLog> log) {
+    logs_[{topic, partition}] = std::move(log);
+  }
+  std::unique_ptr<storage::PartitionLog> remove(const Uuid& topic, int32_t partition) {
+    auto it = logs_.find({topic, partition});
+    if (it == logs_.end()) return nullptr;
+    auto log = std::move(it->second);
+    logs_.erase(it);
+    return log;
+  }
+  // Closes every log (clean shutdown).
+  void close_all();
+  storage::IoWorker& io() { return io_; }
+  size_t size() const { return logs_.size(); }
+
+ private:
+  storage::IoWorker io_;
+  std::unordered_map<PartitionKey, std::unique_ptr<storage::PartitionLog>, PartitionKeyHash> logs_;
+};
+
+}  // namespace gregor::server
