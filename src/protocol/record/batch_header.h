@@ -41,6 +41,12 @@ inline constexpr size_t kRecordsCountPos = 57;
 inline constexpr size_t kHeaderSize = 61;
 // baseOffset + batchLength: the part not counted by batchLength.
 inline constexpr size_t kLogOverhead = 12;
+// Bytes up to and including the magic: enough to tell the format apart.
+inline constexpr size_t kHeaderUpToMagic = kMagicPos + 1;
+// Smallest batchLength any message format can have (Java's
+// LegacyRecord.RECORD_OVERHEAD_V0); anything shorter is corrupt.
+inline constexpr int32_t kMinBatchLength = 14;
+inline constexpr int8_t kMagicV2 = 2;
 
 inline constexpr int16_t kCompressionMask = 0x07;
 inline constexpr int16_t kTimestampTypeBit = 0x08;
@@ -67,7 +73,9 @@ class BatchHeaderView {
   int32_t batch_length() const { return static_cast<int32_t>(load_be(p_ + kLengthPos, 4)); }
   // Whole batch size in bytes, including the 12-byte log overhead.
   int64_t total_size() const { return int64_t{batch_length()} + int64_t{kLogOverhead}; }
-  int32_t partition_leader_epoch() const { return static_cast<int32_t>(load_be(p_ + kLeaderEpochPos, 4)); }
+  int32_t partition_leader_epoch() const {
+    return static_cast<int32_t>(load_be(p_ + kLeaderEpochPos, 4));
+  }
   int8_t magic() const { return static_cast<int8_t>(p_[kMagicPos]); }
   uint32_t crc() const { return static_cast<uint32_t>(load_be(p_ + kCrcPos, 4)); }
   int16_t attributes() const { return static_cast<int16_t>(load_be(p_ + kAttributesPos, 2)); }
@@ -75,12 +83,18 @@ class BatchHeaderView {
   bool log_append_time() const { return (attributes() & kTimestampTypeBit) != 0; }
   bool is_transactional() const { return (attributes() & kTransactionalBit) != 0; }
   bool is_control() const { return (attributes() & kControlBit) != 0; }
-  int32_t last_offset_delta() const { return static_cast<int32_t>(load_be(p_ + kLastOffsetDeltaPos, 4)); }
+  int32_t last_offset_delta() const {
+    return static_cast<int32_t>(load_be(p_ + kLastOffsetDeltaPos, 4));
+  }
   int64_t last_offset() const { return base_offset() + last_offset_delta(); }
-  int64_t base_timestamp() const { return static_cast<int64_t>(load_be(p_ + kBaseTimestampPos, 8)); }
+  int64_t base_timestamp() const {
+    return static_cast<int64_t>(load_be(p_ + kBaseTimestampPos, 8));
+  }
   int64_t max_timestamp() const { return static_cast<int64_t>(load_be(p_ + kMaxTimestampPos, 8)); }
   int64_t producer_id() const { return static_cast<int64_t>(load_be(p_ + kProducerIdPos, 8)); }
-  int16_t producer_epoch() const { return static_cast<int16_t>(load_be(p_ + kProducerEpochPos, 2)); }
+  int16_t producer_epoch() const {
+    return static_cast<int16_t>(load_be(p_ + kProducerEpochPos, 2));
+  }
   int32_t base_sequence() const { return static_cast<int32_t>(load_be(p_ + kBaseSequencePos, 4)); }
   int32_t records_count() const { return static_cast<int32_t>(load_be(p_ + kRecordsCountPos, 4)); }
 
