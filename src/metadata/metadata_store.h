@@ -1,0 +1,52 @@
+// The cluster's durable metadata: topics, their ids, partition counts and
+// configuration overrides, plus the cluster id. Two implementations sit behind
+// this interface: the embedded single-node store (a local checksummed log with
+// snapshots, embedded_store.h) and, for clusters, an etcd-backed one.
+//
+// Contract for every implementation: a mutation that returns Ok is durable
+// (it survives SIGTERM, kill -9 and power loss); one that returns an error has
+// changed nothing. Each implementation states its threading rules.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "base/types.h"
+
+namespace gregor::metadata {
+
+class ClusterImage;
+
+struct TopicRecord {
+  std::string name;
+  Uuid id;
+  int32_t partitions = 0;
+  std::map<std::string, std::string> configs;  // topic-level overrides only
+
+  bool operator==(const TopicRecord&) const = default;
+};
+
+class MetadataStore {
+ public:
+  virtual ~MetadataStore() = default;
+  // Fails if the name is invalid or taken (or collides: see topic_names.h), the id is zero
+  // or taken, or partitions < 1.
+  virtual Result<Ok, std::string> create_topic(const TopicRecord& topic) = 0;
+  virtual Result<Ok, std::string> delete_topic(const Uuid& id) = 0;
+  // Partition counts only grow (data of existing partitions is never dropped this way).
+  virtual Result<Ok, std::string> set_partition_count(const Uuid& id, int32_t partitions) = 0;
+  // Replaces the topic's overrides with `configs`.
+  virtual Result<Ok, std::string> set_topic_configs(const Uuid& id,
+                                                    std::map<std::string, std::string> configs) = 0;
+  virtual std::string cluster_id() const = 0;
+  // Current state, sorted by topic name.
+  virtual std::vector<TopicRecord> topics() const = 0;
+  // Current state as an immutable image that can be shared across threads.
+  virtual std::shared_ptr<const ClusterImage> image() const = 0;
+};
+
+}  // namespace gregor::metadata
