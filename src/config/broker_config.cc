@@ -15,7 +15,6 @@ constexpr int64_t kMsPerMinute = 60'000;
 constexpr int64_t kMsPerHour = 3'600'000;
 
 constexpr std::string_view kDeprecatedKeys[] = {
-    "broker.id",
     "log.message.timestamp.difference.max.ms",
     "log.message.format.version",
 };
