@@ -3,6 +3,8 @@
 
   protogen.py message <schema.kp> <out_dir>   -> <out_dir>/protocol/messages/<name>.h/.cc
   protogen.py table <out_dir> <schema.kp>...  -> <out_dir>/protocol/messages/api_table.h/.cc
+  protogen.py cases <schema.kp> <out_dir>     -> <out_dir>/protocol/testing/<name>_cases.cc
+  protogen.py all-cases <out_dir> <schema.kp>...  -> <out_dir>/protocol/testing/all_cases.cc
   protogen.py check <schema.kp>...            -> parse and validate only
 
 Python 3 standard library only; run by CMake (src/protocol/CMakeLists.txt).
@@ -14,6 +16,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import emit  # noqa: E402
+import fillgen  # noqa: E402
 import kpschema  # noqa: E402
 
 
@@ -54,12 +57,32 @@ def cmd_table(out_dir, paths):
     emit.write_if_changed(base + ".cc", c)
 
 
+def cmd_cases(path, out_dir):
+    schema = _load(path)
+    name = emit.snake_of(path)
+    try:
+        text = fillgen.cases_text(schema, os.path.basename(path), name)
+    except ValueError as e:
+        sys.exit(f"protogen: {path}: {e}")
+    emit.write_if_changed(os.path.join(out_dir, "protocol", "testing", name + "_cases.cc"), text)
+
+
+def cmd_all_cases(out_dir, paths):
+    names = sorted(emit.snake_of(p) for p in paths)
+    emit.write_if_changed(os.path.join(out_dir, "protocol", "testing", "all_cases.cc"),
+                          fillgen.all_cases_text(names))
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "message":
         for p in argv[2:-1]:
             cmd_message(p, argv[-1])
     elif len(argv) >= 3 and argv[1] == "table":
         cmd_table(argv[2], argv[3:])
+    elif len(argv) == 4 and argv[1] == "cases":
+        cmd_cases(argv[2], argv[3])
+    elif len(argv) >= 3 and argv[1] == "all-cases":
+        cmd_all_cases(argv[2], argv[3:])
     elif len(argv) >= 2 and argv[1] == "check":
         for p in argv[2:]:
             _load(p)
