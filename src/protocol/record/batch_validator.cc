@@ -139,19 +139,19 @@ void rewrite_signed(uint8_t* batch, size_t size, size_t pos, uint64_t value, int
 
 Result<BatchInfo, ErrorCode> validate_produce_batch(std::span<uint8_t> records_field,
                                                     const ValidationOptions& o) {
-  if (ErrorCode e = check_frame(records_field, o); e != ErrorCode::kNone) return Err(e);
+  if (ErrorCode e = check_frame(records_field, o); e != ErrorCode::kNone) return Err{e};
   uint8_t* b = records_field.data();
   BatchHeaderView h(b);
   const size_t size = records_field.size();
-  if (h.base_offset() != 0) return Err(ErrorCode::kInvalidRecord);
+  if (h.base_offset() != 0) return Err{ErrorCode::kInvalidRecord};
   if (static_cast<int64_t>(size) > int64_t{o.max_batch_bytes})
-    return Err(ErrorCode::kMessageTooLarge);
-  if (size < kHeaderSize) return Err(ErrorCode::kCorruptMessage);
+    return Err{ErrorCode::kMessageTooLarge};
+  if (size < kHeaderSize) return Err{ErrorCode::kCorruptMessage};
   if (crc32c(b + kAttributesPos, size - kAttributesPos) != h.crc())
-    return Err(ErrorCode::kCorruptMessage);
+    return Err{ErrorCode::kCorruptMessage};
   Codec codec;
-  if (!codec_from_id(h.compression(), codec)) return Err(ErrorCode::kUnsupportedCompressionType);
-  if (ErrorCode e = check_batch_fields(h); e != ErrorCode::kNone) return Err(e);
+  if (!codec_from_id(h.compression(), codec)) return Err{ErrorCode::kUnsupportedCompressionType};
+  if (ErrorCode e = check_batch_fields(h); e != ErrorCode::kNone) return Err{e};
 
   Walk w;
   w.base_timestamp = h.base_timestamp();
@@ -167,10 +167,10 @@ Result<BatchInfo, ErrorCode> validate_produce_batch(std::span<uint8_t> records_f
   else if (walked)
     e = walk_compressed(codec, records_field.subspan(kHeaderSize), h.records_count(),
                         o.max_decompressed_bytes, w);
-  if (e != ErrorCode::kNone) return Err(e);
+  if (e != ErrorCode::kNone) return Err{e};
   // Rule 8: only the broker may declare LogAppendTime.
-  if (h.log_append_time() || w.bad_timestamp) return Err(ErrorCode::kInvalidTimestamp);
-  if (w.missing_key) return Err(ErrorCode::kInvalidRecord);
+  if (h.log_append_time() || w.bad_timestamp) return Err{ErrorCode::kInvalidTimestamp};
+  if (w.missing_key) return Err{ErrorCode::kInvalidRecord};
 
   if (o.log_append_time) {
     rewrite_signed(b, size, kAttributesPos,

@@ -72,13 +72,13 @@ void store_be32(uint8_t* p, uint32_t v) {
 
 Result<Ok, CodecError> gunzip(std::span<const uint8_t> in, Sink& sink) {
   z_stream zs{};
-  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return Err(CodecError::kLibraryFailure);
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return Err{CodecError::kLibraryFailure};
   std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&zs, inflateEnd);
   const uint8_t* p = in.data();
   size_t left = in.size();
-  if (left == 0) return Err(CodecError::kCorruptInput);
+  if (left == 0) return Err{CodecError::kCorruptInput};
   for (;;) {
-    if (!sink.grow()) return Err(CodecError::kOutputTooLarge);
+    if (!sink.grow()) return Err{CodecError::kOutputTooLarge};
     zs.next_in = const_cast<Bytef*>(p);
     zs.avail_in = static_cast<uInt>(std::min<size_t>(left, UINT_MAX));
     zs.next_out = sink.cursor();
@@ -88,18 +88,18 @@ Result<Ok, CodecError> gunzip(std::span<const uint8_t> in, Sink& sink) {
     p += in_before - zs.avail_in;
     left -= in_before - zs.avail_in;
     sink.advance(out_before - zs.avail_out);
-    if (sink.over_limit()) return Err(CodecError::kOutputTooLarge);
+    if (sink.over_limit()) return Err{CodecError::kOutputTooLarge};
     if (ret == Z_STREAM_END) {
       if (left == 0) return Ok{};
       // Another gzip member follows (Java's GZIPInputStream reads them too).
-      if (inflateReset(&zs) != Z_OK) return Err(CodecError::kLibraryFailure);
+      if (inflateReset(&zs) != Z_OK) return Err{CodecError::kLibraryFailure};
       continue;
     }
-    if (ret == Z_MEM_ERROR) return Err(CodecError::kLibraryFailure);
-    if (ret != Z_OK && ret != Z_BUF_ERROR) return Err(CodecError::kCorruptInput);
+    if (ret == Z_MEM_ERROR) return Err{CodecError::kLibraryFailure};
+    if (ret != Z_OK && ret != Z_BUF_ERROR) return Err{CodecError::kCorruptInput};
     // Output space left over while input ran out means the stream is cut short.
-    if (zs.avail_out != 0 && left == 0) return Err(CodecError::kCorruptInput);
-    if (zs.avail_out != 0 && in_before == zs.avail_in) return Err(CodecError::kCorruptInput);
+    if (zs.avail_out != 0 && left == 0) return Err{CodecError::kCorruptInput};
+    if (zs.avail_out != 0 && in_before == zs.avail_in) return Err{CodecError::kCorruptInput};
   }
 }
 
@@ -108,7 +108,7 @@ Result<std::vector<uint8_t>, CodecError> gzip(std::span<const uint8_t> in, int l
   if (level < 0) level = Z_DEFAULT_COMPRESSION;
   if (deflateInit2(&zs, std::min(level, 9), Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) !=
       Z_OK)
-    return Err(CodecError::kLibraryFailure);
+    return Err{CodecError::kLibraryFailure};
   std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&zs, deflateEnd);
   std::vector<uint8_t> out(deflateBound(&zs, in.size()));
   zs.next_in = const_cast<Bytef*>(in.data());
@@ -116,7 +116,7 @@ Result<std::vector<uint8_t>, CodecError> gzip(std::span<const uint8_t> in, int l
   zs.next_out = out.data();
   zs.avail_out = static_cast<uInt>(out.size());
   if (in.size() > UINT_MAX || deflate(&zs, Z_FINISH) != Z_STREAM_END)
-    return Err(CodecError::kLibraryFailure);
+    return Err{CodecError::kLibraryFailure};
   out.resize(zs.total_out);
   return out;
 }
@@ -126,11 +126,11 @@ Result<std::vector<uint8_t>, CodecError> gzip(std::span<const uint8_t> in, int l
 Result<Ok, CodecError> unsnappy_block(const uint8_t* p, size_t n, Sink& sink) {
   size_t len = 0;
   if (!snappy::GetUncompressedLength(reinterpret_cast<const char*>(p), n, &len))
-    return Err(CodecError::kCorruptInput);
-  if (!sink.reserve(len)) return Err(CodecError::kOutputTooLarge);
+    return Err{CodecError::kCorruptInput};
+  if (!sink.reserve(len)) return Err{CodecError::kOutputTooLarge};
   if (!snappy::RawUncompress(reinterpret_cast<const char*>(p), n,
                              reinterpret_cast<char*>(sink.cursor())))
-    return Err(CodecError::kCorruptInput);
+    return Err{CodecError::kCorruptInput};
   sink.advance(len);
   return Ok{};
 }
@@ -139,14 +139,14 @@ Result<Ok, CodecError> unsnappy(std::span<const uint8_t> in, Sink& sink) {
   bool xerial = in.size() >= sizeof kXerialMagic &&
                 std::memcmp(in.data(), kXerialMagic, sizeof kXerialMagic) == 0;
   if (!xerial) return unsnappy_block(in.data(), in.size(), sink);
-  if (in.size() < kXerialHeaderSize) return Err(CodecError::kCorruptInput);
+  if (in.size() < kXerialHeaderSize) return Err{CodecError::kCorruptInput};
   const uint8_t* p = in.data() + kXerialHeaderSize;
   const uint8_t* end = in.data() + in.size();
   while (p != end) {
-    if (end - p < 4) return Err(CodecError::kCorruptInput);
+    if (end - p < 4) return Err{CodecError::kCorruptInput};
     uint32_t n = load_be32(p);
     p += 4;
-    if (n > static_cast<size_t>(end - p)) return Err(CodecError::kCorruptInput);
+    if (n > static_cast<size_t>(end - p)) return Err{CodecError::kCorruptInput};
     auto r = unsnappy_block(p, n, sink);
     if (!r) return r;
     p += n;
@@ -186,24 +186,24 @@ Result<Ok, CodecError> unlz4(std::span<const uint8_t> in, Sink& sink) {
   // One context per thread; it is reset before each use, so a frame that
   // failed half-way cannot leak state into the next batch.
   thread_local Lz4Ctx dctx;
-  if (dctx.ctx == nullptr) return Err(CodecError::kLibraryFailure);
+  if (dctx.ctx == nullptr) return Err{CodecError::kLibraryFailure};
   LZ4F_resetDecompressionContext(dctx.ctx);
   const uint8_t* p = in.data();
   size_t left = in.size();
-  if (left == 0) return Err(CodecError::kCorruptInput);
+  if (left == 0) return Err{CodecError::kCorruptInput};
   for (;;) {
-    if (!sink.grow()) return Err(CodecError::kOutputTooLarge);
+    if (!sink.grow()) return Err{CodecError::kOutputTooLarge};
     size_t src = left, dst = sink.free();
     size_t hint = LZ4F_decompress(dctx.ctx, sink.cursor(), &dst, p, &src, nullptr);
-    if (LZ4F_isError(hint)) return Err(CodecError::kCorruptInput);
+    if (LZ4F_isError(hint)) return Err{CodecError::kCorruptInput};
     p += src;
     left -= src;
     sink.advance(dst);
-    if (sink.over_limit()) return Err(CodecError::kOutputTooLarge);
+    if (sink.over_limit()) return Err{CodecError::kOutputTooLarge};
     if (hint == 0 && left == 0) return Ok{};  // frame(s) complete, input used up
     bool out_full = sink.free() == 0;
-    if (!out_full && left == 0) return Err(CodecError::kCorruptInput);  // truncated frame
-    if (!out_full && src == 0 && dst == 0) return Err(CodecError::kCorruptInput);
+    if (!out_full && left == 0) return Err{CodecError::kCorruptInput};  // truncated frame
+    if (!out_full && src == 0 && dst == 0) return Err{CodecError::kCorruptInput};
   }
 }
 
@@ -216,7 +216,7 @@ Result<std::vector<uint8_t>, CodecError> lz4(std::span<const uint8_t> in, int le
   prefs.compressionLevel = level < 0 ? 0 : level;
   std::vector<uint8_t> out(LZ4F_compressFrameBound(in.size(), &prefs));
   size_t n = LZ4F_compressFrame(out.data(), out.size(), in.data(), in.size(), &prefs);
-  if (LZ4F_isError(n)) return Err(CodecError::kLibraryFailure);
+  if (LZ4F_isError(n)) return Err{CodecError::kLibraryFailure};
   out.resize(n);
   return out;
 }
@@ -235,37 +235,37 @@ CodecError zstd_error(size_t ret) {
 
 Result<Ok, CodecError> unzstd(std::span<const uint8_t> in, Sink& sink) {
   thread_local ZstdCtx dctx;
-  if (dctx.ctx == nullptr) return Err(CodecError::kLibraryFailure);
+  if (dctx.ctx == nullptr) return Err{CodecError::kLibraryFailure};
   ZSTD_DCtx_reset(dctx.ctx, ZSTD_reset_session_only);
-  if (in.empty()) return Err(CodecError::kCorruptInput);
+  if (in.empty()) return Err{CodecError::kCorruptInput};
   // A single frame written in one shot declares its size: decode straight into
   // place. Anything else (streamed frames, several frames) is decoded in steps.
   unsigned long long known = ZSTD_getFrameContentSize(in.data(), in.size());
-  if (known == ZSTD_CONTENTSIZE_ERROR) return Err(CodecError::kCorruptInput);
+  if (known == ZSTD_CONTENTSIZE_ERROR) return Err{CodecError::kCorruptInput};
   if (known != ZSTD_CONTENTSIZE_UNKNOWN &&
       ZSTD_findFrameCompressedSize(in.data(), in.size()) == in.size()) {
     if (known > SIZE_MAX || !sink.reserve(static_cast<size_t>(known)))
-      return Err(CodecError::kOutputTooLarge);
+      return Err{CodecError::kOutputTooLarge};
     size_t n = ZSTD_decompressDCtx(dctx.ctx, sink.cursor(), static_cast<size_t>(known), in.data(),
                                    in.size());
-    if (ZSTD_isError(n)) return Err(zstd_error(n));
+    if (ZSTD_isError(n)) return Err{zstd_error(n)};
     sink.advance(n);
     return Ok{};
   }
   ZSTD_inBuffer src{in.data(), in.size(), 0};
   for (;;) {
-    if (!sink.grow()) return Err(CodecError::kOutputTooLarge);
+    if (!sink.grow()) return Err{CodecError::kOutputTooLarge};
     ZSTD_outBuffer dst{sink.cursor(), sink.free(), 0};
     size_t in_before = src.pos;
     size_t ret = ZSTD_decompressStream(dctx.ctx, &dst, &src);
-    if (ZSTD_isError(ret)) return Err(zstd_error(ret));
+    if (ZSTD_isError(ret)) return Err{zstd_error(ret)};
     sink.advance(dst.pos);
-    if (sink.over_limit()) return Err(CodecError::kOutputTooLarge);
+    if (sink.over_limit()) return Err{CodecError::kOutputTooLarge};
     bool input_done = src.pos == src.size;
     if (ret == 0 && input_done) return Ok{};
     bool out_full = dst.pos == dst.size;
-    if (!out_full && input_done) return Err(CodecError::kCorruptInput);  // truncated
-    if (!out_full && dst.pos == 0 && src.pos == in_before) return Err(CodecError::kCorruptInput);
+    if (!out_full && input_done) return Err{CodecError::kCorruptInput};  // truncated
+    if (!out_full && dst.pos == 0 && src.pos == in_before) return Err{CodecError::kCorruptInput};
   }
 }
 
@@ -273,7 +273,7 @@ Result<std::vector<uint8_t>, CodecError> zstd(std::span<const uint8_t> in, int l
   std::vector<uint8_t> out(ZSTD_compressBound(in.size()));
   size_t n = ZSTD_compress(out.data(), out.size(), in.data(), in.size(),
                            level < 0 ? ZSTD_CLEVEL_DEFAULT : level);
-  if (ZSTD_isError(n)) return Err(CodecError::kLibraryFailure);
+  if (ZSTD_isError(n)) return Err{CodecError::kLibraryFailure};
   out.resize(n);
   return out;
 }
@@ -331,12 +331,12 @@ const char* codec_error_name(CodecError error) {
 Result<Ok, CodecError> decompress_into(Codec codec, std::span<const uint8_t> in, size_t max_output,
                                        std::vector<uint8_t>& out) {
   if (codec == Codec::kNone) {
-    if (in.size() > max_output) return Err(CodecError::kOutputTooLarge);
+    if (in.size() > max_output) return Err{CodecError::kOutputTooLarge};
     out.assign(in.begin(), in.end());
     return Ok{};
   }
   Sink sink(out, max_output, size_hint(codec, in));
-  Result<Ok, CodecError> r = Err(CodecError::kUnknownCodec);
+  Result<Ok, CodecError> r = Err{CodecError::kUnknownCodec};
   switch (codec) {
     case Codec::kGzip:
       r = gunzip(in, sink);
@@ -362,7 +362,7 @@ Result<std::vector<uint8_t>, CodecError> decompress(Codec codec, std::span<const
                                                     size_t max_output) {
   std::vector<uint8_t> out;
   auto r = decompress_into(codec, in, max_output, out);
-  if (!r) return Err(r.error());
+  if (!r) return Err{r.error()};
   return out;
 }
 
@@ -380,7 +380,7 @@ Result<std::vector<uint8_t>, CodecError> compress(Codec codec, std::span<const u
     case Codec::kZstd:
       return zstd(in, level);
   }
-  return Err(CodecError::kUnknownCodec);
+  return Err{CodecError::kUnknownCodec};
 }
 
 }  // namespace gregor::record

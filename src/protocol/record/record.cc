@@ -45,33 +45,33 @@ void collect_headers(const detail::RawRecord& r, std::vector<Header>& out) {
 }  // namespace
 
 Result<size_t, ErrorCode> batch_size_at(std::span<const uint8_t> data) {
-  if (data.size() < kHeaderUpToMagic) return Err(ErrorCode::kCorruptMessage);
+  if (data.size() < kHeaderUpToMagic) return Err{ErrorCode::kCorruptMessage};
   BatchHeaderView h(data.data());
-  if (h.batch_length() < kMinBatchLength) return Err(ErrorCode::kCorruptMessage);
-  if (h.magic() == 0 || h.magic() == 1) return Err(ErrorCode::kUnsupportedForMessageFormat);
-  if (h.magic() != kMagicV2) return Err(ErrorCode::kCorruptMessage);
+  if (h.batch_length() < kMinBatchLength) return Err{ErrorCode::kCorruptMessage};
+  if (h.magic() == 0 || h.magic() == 1) return Err{ErrorCode::kUnsupportedForMessageFormat};
+  if (h.magic() != kMagicV2) return Err{ErrorCode::kCorruptMessage};
   return static_cast<size_t>(h.total_size());
 }
 
 Result<BatchRecords, ErrorCode> BatchRecords::open(std::span<const uint8_t> batch,
                                                    const ReadOptions& options) {
   auto size = batch_size_at(batch);
-  if (!size) return Err(size.error());
-  if (*size < kHeaderSize || *size > batch.size()) return Err(ErrorCode::kCorruptMessage);
+  if (!size) return Err{size.error()};
+  if (*size < kHeaderSize || *size > batch.size()) return Err{ErrorCode::kCorruptMessage};
   BatchRecords br;
   br.batch_ = batch.first(*size);
   BatchHeaderView h(br.batch_.data());
   if (options.verify_crc &&
       crc32c(br.batch_.data() + kAttributesPos, *size - kAttributesPos) != h.crc())
-    return Err(ErrorCode::kCorruptMessage);
+    return Err{ErrorCode::kCorruptMessage};
   Codec codec;
-  if (!codec_from_id(h.compression(), codec)) return Err(ErrorCode::kUnsupportedCompressionType);
+  if (!codec_from_id(h.compression(), codec)) return Err{ErrorCode::kUnsupportedCompressionType};
   br.count_ = h.records_count();
-  if (br.count_ < 0) return Err(ErrorCode::kInvalidRecord);
+  if (br.count_ < 0) return Err{ErrorCode::kInvalidRecord};
   auto payload = br.batch_.subspan(kHeaderSize);
   if (codec != Codec::kNone) {
     auto r = decompress_into(codec, payload, options.max_decompressed_bytes, br.decompressed_);
-    if (!r) return Err(codec_error_code(r.error()));
+    if (!r) return Err{codec_error_code(r.error())};
     payload = br.decompressed_;
   }
   br.cursor_ = payload.data();
@@ -81,12 +81,12 @@ Result<BatchRecords, ErrorCode> BatchRecords::open(std::span<const uint8_t> batc
 
 Result<bool, ErrorCode> BatchRecords::next(RecordView& out) {
   if (read_ == count_) {
-    if (cursor_ != end_) return Err(ErrorCode::kInvalidRecord);
+    if (cursor_ != end_) return Err{ErrorCode::kInvalidRecord};
     return false;
   }
   detail::RawRecord r;
   const uint8_t* after = detail::parse_record(cursor_, end_, r);
-  if (after == nullptr) return Err(ErrorCode::kInvalidRecord);
+  if (after == nullptr) return Err{ErrorCode::kInvalidRecord};
   cursor_ = after;
   ++read_;
   BatchHeaderView h = header();
@@ -107,7 +107,7 @@ Result<std::vector<RecordView>, ErrorCode> BatchRecords::read_all() {
   for (;;) {
     RecordView v;
     auto more = next(v);
-    if (!more) return Err(more.error());
+    if (!more) return Err{more.error()};
     if (!*more) return all;
     all.push_back(std::move(v));
   }
