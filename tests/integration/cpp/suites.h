@@ -1,0 +1,23 @@
+// The check groups of rdkafka_client_test; each takes the bootstrap address.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "checker.h"
+
+namespace gregor::it {
+
+void RunAdminChecks(Checker& c, const std::string& bootstrap);
+void RunRoundTripChecks(Checker& c, const std::string& bootstrap);
+void RunPositionChecks(Checker& c, const std::string& bootstrap);
+
+// Restart is driven from outside: phase "produce" writes a known data set under
+// `prefix` (CreateTime base_ts_ms), the broker is restarted, then phase "verify"
+// checks it is all there and that offsets, partitions and configs carried over.
+void RunRestartProduce(Checker& c, const std::string& bootstrap, const std::string& prefix,
+                       int64_t base_ts_ms);
+void RunRestartVerify(Checker& c, const std::string& bootstrap, const std::string& prefix,
+                      int64_t base_ts_ms);
+
+}  // namespace gregor::it
