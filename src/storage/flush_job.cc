@@ -1,0 +1,120 @@
+#include "storage/flush_job.h"
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+
+#include "base/log.h"
+#include "storage/aligned_buffer.h"
+
+namespace gregor::storage {
+namespace {
+
+// Writes every byte of `iov` at `offset`, continuing after short writes. With
+// O_DIRECT a continuation must start on a page boundary, so after a short
+// write the partly written page is written again. Returns 0 or -errno.
+int write_all(FileIo& io, int fd, bool direct, const std::vector<iovec>& iov, int64_t offset) {
+  size_t total = 0;
+  for (const iovec& v : iov) total += v.iov_len;
+  size_t done = 0;
+  std::vector<iovec> rest;
+  while (done < total) {
+    rest.clear();
+    size_t skip = done;
+    for (const iovec& v : iov) {
+      if (skip >= v.iov_len) {
+        skip -= v.iov_len;
+        continue;
+      }
+      rest.push_back({static_cast<uint8_t*>(v.iov_base) + skip, v.iov_len - skip});
+      skip = 0;
+    }
+    const int count = static_cast<int>(std::min<size_t>(rest.size(), IOV_MAX));
+    ssize_t n = io.pwritev(fd, rest.data(), count, offset + static_cast<int64_t>(done));
+    if (n < 0) return static_cast<int>(n);
+    if (n == 0) return -EIO;
+    done += static_cast<size_t>(n);
+    if (direct) done = static_cast<size_t>(align_down(static_cast<int64_t>(done)));
+  }
+  return 0;
+}
+
+int prepare_file(FileIo& io, SegmentFlush& s, const FlushJob& job) {
+  if (!s.file->writable()) {
+    bool created = false;
+    if (int r = s.file->open_for_write(job.try_direct, &created); r < 0) return r;
+    if (created) {
+      if (int r = io.fsync_dir(s.file->dir()); r < 0) return r;
+    }
+  }
+  if (s.unseal) {
+    for (const std::string& path : {s.file->index_path(), s.file->time_index_path()}) {
+      if (int r = io.unlink(path); r < 0 && r != -ENOENT) return r;
+    }
+    if (int r = io.fsync_dir(s.file->dir()); r < 0) return r;
+  }
+  if (!s.seal && job.preallocate_bytes > s.file->allocated_bytes()) {
+    int r = io.fallocate(s.file->write_fd(), 0, job.preallocate_bytes);
+    if (r == -EOPNOTSUPP) {
+      log::debug("{}: no fallocate on this filesystem", s.file->log_path());
+    } else if (r < 0) {
+      return r;
+    }
+    s.file->set_allocated_bytes(job.preallocate_bytes);
+  }
+  return 0;
+}
+
+int seal(FileIo& io, SegmentFlush& s) {
+  const int fd = s.file->write_fd();
+  if (int r = io.ftruncate(fd, s.logical_end); r < 0) return r;
+  if (int r = io.fsync(fd); r < 0) return r;
+  if (int r =
+          io.write_file_atomic(s.file->index_path(), s.offset_index.data(), s.offset_index.size());
+      r < 0) {
+    return r;
+  }
+  if (int r =
+          io.write_file_atomic(s.file->time_index_path(), s.time_index.data(), s.time_index.size());
+      r < 0) {
+    return r;
+  }
+  s.file->close_write();
+  s.file->set_allocated_bytes(0);
+  return 0;
+}
+
+FlushResult failed(int err, const SegmentFlush& s, const char* what) {
+  log::error("{}: {} failed: {}", s.file->log_path(), what, std::strerror(-err));
+  return {error_from_errno(-err), false, false};
+}
+
+}  // namespace
+
+FlushResult run_flush_job(FileIo& io, FlushJob& job, const std::function<void()>& on_written) {
+  for (SegmentFlush& s : job.segments) {
+    if (int r = prepare_file(io, s, job); r < 0) return failed(r, s, "opening or allocating");
+    if (!s.iov.empty()) {
+      if (int r = write_all(io, s.file->write_fd(), s.file->direct(), s.iov, s.write_from); r < 0) {
+        return failed(r, s, "write");
+      }
+    }
+    if (s.seal) {
+      if (int r = seal(io, s); r < 0) return failed(r, s, "sealing");
+    }
+  }
+  FlushResult result{std::nullopt, true, false};
+  if (on_written) on_written();
+  for (SegmentFlush& s : job.segments) {
+    if (!s.sync || s.seal) continue;
+    if (int r = io.fdatasync(s.file->write_fd()); r < 0) {
+      FlushResult f = failed(r, s, "fdatasync");
+      f.written = true;
+      return f;
+    }
+  }
+  result.synced = true;
+  return result;
+}
+
+}  // namespace gregor::storage

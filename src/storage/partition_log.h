@@ -1,0 +1,221 @@
+// A partition's log (Kafka's UnifiedLog/LocalLog): the directory
+// `<log.dir>/<topic>-<partition>/` of segments (segment.h), the in-memory tail
+// (tail_cache.h), and the write pipeline to the shard's I/O thread.
+//
+// Write path: append() copies the batch into the tail cache and returns its
+// offsets at once. A flush job (flush_job.h) is handed to the I/O thread at
+// the end of the current loop iteration; while it runs, further appends
+// accumulate, and the next job writes them all and syncs once (group commit).
+// At most one job per log is in flight, so jobs never overtake each other.
+// when_written / when_durable callbacks and the high watermark follow the
+// jobs' completions, posted back to the owner shard.
+//
+// Failure: a failed write, allocation or fdatasync makes the log unusable
+// until it is reopened (after an fsync error the page cache can no longer be
+// trusted to hold what was written): pending and later callbacks get the
+// error, appends are refused. Nothing that was acknowledged is affected:
+// reopening recovers every batch whose callback reported success.
+//
+// Thread contract: owned by one shard. Every method is called on that shard's
+// thread, and every callback runs there (through the Poster). open() and
+// close() do blocking file I/O (directory listing, recovery, the final flush):
+// call them at startup/shutdown or accept the stall. read() and the timestamp
+// lookups pread batch headers of data that is no longer in the tail cache on
+// the calling thread (like Kafka's request threads; the page cache normally
+// holds them); data at the head of the log comes from memory.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/byte_writer.h"
+#include "base/clock.h"
+#include "base/result.h"
+#include "storage/flush_job.h"
+#include "storage/io_worker.h"
+#include "storage/log_config.h"
+#include "storage/segment.h"
+#include "storage/storage_error.h"
+#include "storage/tail_cache.h"
+
+namespace gregor::storage {
+
+// Runs a task on the owning shard's loop.
+using Poster = std::function<void(std::function<void()>)>;
+using DoneCallback = std::function<void(std::optional<StorageError>)>;
+
+struct AppendResult {
+  int64_t base_offset;
+  int64_t last_offset;
+  int64_t log_append_time_ms;
+};
+
+struct ReadResult {
+  std::vector<ExternalChunk> chunks;
+  size_t size_bytes = 0;
+};
+
+struct TimestampOffset {
+  int64_t timestamp;
+  int64_t offset;
+};
+
+// What open() found and did, for logs and tests.
+struct RecoveryStats {
+  int segments_loaded = 0;
+  int segments_scanned = 0;  // validated batch by batch
+  int64_t bytes_scanned = 0;
+  int64_t bytes_truncated = 0;  // torn or corrupt data dropped
+  int segments_deleted = 0;     // after a corrupt one
+};
+
+// Optional inputs from the log directory (log_directory.h).
+struct OpenOptions {
+  // Kafka's log-start-offset checkpoint for this partition.
+  std::optional<int64_t> log_start_offset;
+  // Kafka's recovery-point checkpoint: offsets below it were fdatasync'ed. If
+  // recovery ends below it, durable data was lost and the log says so loudly.
+  std::optional<int64_t> recovery_point;
+};
+
+class PartitionLog {
+ public:
+  // Opens (creating it if missing) the partition directory `dir`, which should
+  // be `<log dir>/<topic>-<partition>`. Sealed segments are trusted; unsealed
+  // ones (the active segment after a crash, a segment whose index files are
+  // missing) are scanned, validated, truncated at the first bad batch and
+  // their indexes rebuilt. After close() every segment is sealed, so a clean
+  // restart reads no data.
+  static Result<std::unique_ptr<PartitionLog>, StorageError> open(
+      std::string dir, std::string topic, int32_t partition, LogConfig config, IoWorker& io,
+      Poster post, const Clock& clock, const OpenOptions& options = {});
+  ~PartitionLog();  // close()s if still open
+  PartitionLog(const PartitionLog&) = delete;
+  PartitionLog& operator=(const PartitionLog&) = delete;
+
+  // Appends one v2 batch; the bytes are copied. append() assigns the offsets:
+  // the stored copy's baseOffset is set to log_end_offset() (outside the CRC,
+  // so the CRC stays valid); the caller may have stamped it already. The
+  // partition leader epoch is stored as given. The CRC is not checked here:
+  // the produce path validated it. kCorrupt if the bytes are not one whole v2
+  // batch; kTooLarge if it cannot fit a segment; the log's failure or kClosed.
+  Result<AppendResult, StorageError> append(std::span<const uint8_t> batch);
+
+  // fn runs on the owner shard once every offset < end_offset is written to
+  // its file (survives a process crash) / fdatasync'ed (survives power loss),
+  // or with the error that prevents it. Always asynchronous, never inline.
+  void when_written(int64_t end_offset, DoneCallback fn);
+  void when_durable(int64_t end_offset, DoneCallback fn);
+
+  int64_t log_start_offset() const { return log_start_offset_; }
+  int64_t log_end_offset() const { return active().next_offset(); }
+  // Offsets below it are written and visible to consumers (== written end).
+  int64_t high_watermark() const { return written_end_; }
+  int64_t durable_end_offset() const { return durable_end_; }
+
+  // Whole batches from the one containing `offset`: total <= max_bytes (or the
+  // first batch alone if min_one_batch), none starting at or beyond
+  // max_offset. offset < log start or > log end: kOffsetOutOfRange.
+  Result<ReadResult, StorageError> read(int64_t offset, int64_t max_offset, size_t max_bytes,
+                                        bool min_one_batch);
+  // ListOffsets by time: the first record (in offset order) whose timestamp
+  // is >= ts, or nullopt.
+  std::optional<TimestampOffset> offset_for_timestamp(int64_t ts);
+  // ListOffsets MAX_TIMESTAMP (-3): the first record with the largest timestamp.
+  std::optional<TimestampOffset> max_timestamp();
+
+  // Long polling: fn runs once, on the owner shard, the next time the high
+  // watermark advances (or the log closes). Ids start at 1.
+  uint64_t add_hw_listener(std::function<void()> fn);
+  void remove_hw_listener(uint64_t id);
+
+  // Writes and syncs everything, seals the active segment (the clean-shutdown
+  // record: the next open reads no data). Blocks on the disk. Pending
+  // callbacks complete; later calls get kClosed.
+  void close();
+  bool closed() const { return closed_; }
+  // The error that stopped the log, if any.
+  std::optional<StorageError> failure() const { return failure_; }
+
+  const std::string& dir() const { return dir_; }
+  const std::string& topic() const { return topic_; }
+  int32_t partition() const { return partition_; }
+  const RecoveryStats& recovery_stats() const { return stats_; }
+  size_t segment_count() const { return segments_.size(); }
+  std::vector<int64_t> segment_base_offsets() const;
+  size_t tail_cache_bytes() const { return tail_.memory_bytes(); }
+
+  // Deletes a closed partition's directory (DeleteTopics): renamed to
+  // `<dir>.<random>-delete` first, which list_partition_dirs() skips, so a
+  // crash midway never resurrects half a partition.
+  static Result<Ok, StorageError> remove_dir(const std::string& dir);
+
+ private:
+  friend class LogLoader;
+  friend class BatchCursor;
+  struct InFlight;
+
+  PartitionLog(std::string dir, std::string topic, int32_t partition, LogConfig config,
+               IoWorker& io, Poster post, const Clock& clock);
+
+  Segment& active() { return *segments_.rbegin()->second; }
+  const Segment& active() const { return *segments_.rbegin()->second; }
+  Segment& roll(int64_t base_offset);
+  // Write pipeline (partition_log_flush.cc).
+  void schedule_flush();
+  void maybe_flush();
+  bool needs_flush() const;
+  std::shared_ptr<FlushJob> build_job(bool seal_active);
+  void add_segment_writes(const Segment& segment, SegmentFlush& out) const;
+  void complete_in_flight(const std::shared_ptr<InFlight>& in_flight);
+  void on_written(const FlushJob& job);
+  void on_job_done(const FlushJob& job, const FlushResult& result);
+  void fail(StorageError error);
+  static void fire_waiters(std::multimap<int64_t, DoneCallback>& waiters, int64_t end,
+                           std::optional<StorageError> error);
+  void fire_hw_listeners();
+  void post_done(DoneCallback fn, std::optional<StorageError> error);
+  Segment* segment_for(int64_t offset);
+  Segment* segment_at_base(int64_t base_offset);
+
+  const std::string dir_;
+  const std::string topic_;
+  const int32_t partition_;
+  const LogConfig config_;
+  IoWorker& io_;
+  const Poster post_;
+  const Clock& clock_;
+
+  std::map<int64_t, std::unique_ptr<Segment>> segments_;  // by base offset; never empty
+  TailCache tail_;
+  int64_t log_start_offset_ = 0;
+  int64_t written_end_ = 0;
+  int64_t durable_end_ = 0;
+  int64_t durable_target_ = 0;  // largest end offset someone waits to be durable
+  std::multimap<int64_t, DoneCallback> written_waiters_;
+  std::multimap<int64_t, DoneCallback> durable_waiters_;
+  std::map<uint64_t, std::function<void()>> hw_listeners_;
+  uint64_t next_listener_id_ = 1;
+  std::shared_ptr<InFlight> in_flight_;  // the job on the I/O thread, if any
+  bool flush_posted_ = false;
+  bool closing_ = false;
+  bool closed_ = false;
+  std::optional<StorageError> failure_;
+  RecoveryStats stats_;
+  // Posted tasks hold a weak_ptr to this token, so none runs after destruction.
+  std::shared_ptr<PartitionLog*> self_;
+};
+
+// Enumerates the `<topic>-<partition>` directories of a log dir, skipping
+// directories being deleted (`-delete`), Kafka's `-future` and `-stray`
+// directories and hidden ones. Sorted by topic, then partition.
+std::vector<std::pair<std::string, int32_t>> list_partition_dirs(const std::string& log_dir);
+
+}  // namespace gregor::storage
