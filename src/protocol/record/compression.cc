@@ -22,14 +22,15 @@ constexpr size_t kXerialHeaderSize = 16;
 constexpr size_t kXerialBlockSize = 32 * 1024;
 
 // Output buffer that grows geometrically up to max_output + 1 bytes: reaching
-// that size proves the input decompresses to more than max_output. It reuses
-// the vector's existing size so a reused scratch buffer is not re-zeroed.
+// that size proves the input decompresses to more than max_output. A reused
+// buffer starts from its previous size rather than the hint, because growing a
+// vector zero-fills the new part: batches of steady size then cost no memset.
 class Sink {
  public:
   Sink(std::vector<uint8_t>& v, size_t max_output, size_t hint)
       : v_(v), cap_(max_output == SIZE_MAX ? max_output : max_output + 1) {
-    size_t want = std::min(cap_, std::max({hint, v_.size(), size_t{64}}));
-    v_.resize(want);
+    size_t start = v_.capacity() > 0 ? v_.size() : hint;
+    v_.resize(std::min(cap_, std::max(start, size_t{64})));
   }
   uint8_t* cursor() { return v_.data() + produced_; }
   size_t free() const { return v_.size() - produced_; }
@@ -47,7 +48,7 @@ class Sink {
   // Makes room for exactly n more bytes; false if that passes the limit.
   bool reserve(size_t n) {
     if (produced_ > cap_ - 1 || n > cap_ - 1 - produced_) return false;
-    if (free() < n) v_.resize(std::max(produced_ + n, std::min(cap_, v_.size() * 2)));
+    if (free() < n) v_.resize(std::max(produced_ + n, std::min(cap_ - 1, v_.size() * 2)));
     return true;
   }
   void finish() { v_.resize(produced_); }
@@ -279,6 +280,8 @@ Result<std::vector<uint8_t>, CodecError> zstd(std::span<const uint8_t> in, int l
 }
 
 size_t size_hint(Codec codec, std::span<const uint8_t> in) {
+  // Snappy blocks state their exact size; reserve() sizes the buffer for them.
+  if (codec == Codec::kSnappy) return 0;
   if (codec == Codec::kGzip && in.size() >= 18) {
     // ISIZE, the last four bytes of a gzip member: the size modulo 2^32, little-endian.
     const uint8_t* t = in.data() + in.size() - 4;
