@@ -79,20 +79,28 @@ std::optional<FaultInjectingFileIo::Fault> FaultInjectingFileIo::match(IoOp op,
 }
 
 std::string FaultInjectingFileIo::path_of(int fd) const {
-  auto it = paths_.find(fd);
-  return it == paths_.end() ? std::string() : it->second;
+  auto it = files_.find(fd);
+  return it == files_.end() ? std::string() : it->second.path;
 }
 
 int FaultInjectingFileIo::open(const std::string& path, int flags, mode_t mode) {
+  bool refuse = false;
   {
     std::lock_guard lock(mu_);
     if (auto f = match(IoOp::kOpen, path)) return -f->error;
-    if (refuse_direct_ && (flags & O_DIRECT) != 0) return -EINVAL;
+    refuse = refuse_direct_ && (flags & O_DIRECT) != 0;
+  }
+  if (refuse) {
+    // Like tmpfs before Linux 6.6: the file is created, then O_DIRECT refused.
+    int fd = inner_.open(path, flags & ~O_DIRECT, mode);
+    if (fd < 0) return fd;
+    inner_.close(fd);
+    return -EINVAL;
   }
   int fd = inner_.open(path, flags, mode);
   if (fd >= 0) {
     std::lock_guard lock(mu_);
-    paths_[fd] = path;
+    files_[fd] = {path, (flags & O_DIRECT) != 0};
   }
   return fd;
 }
@@ -100,7 +108,7 @@ int FaultInjectingFileIo::open(const std::string& path, int flags, mode_t mode) 
 int FaultInjectingFileIo::close(int fd) {
   {
     std::lock_guard lock(mu_);
-    paths_.erase(fd);
+    files_.erase(fd);
   }
   return inner_.close(fd);
 }
@@ -112,6 +120,9 @@ ssize_t FaultInjectingFileIo::pwritev(int fd, const iovec* iov, int iovcnt, int6
     if (auto f = match(IoOp::kPwrite, path_of(fd))) {
       if (f->error != 0) return -f->error;
       limit = f->short_bytes;
+      // A direct-I/O write stops on a block boundary.
+      auto it = files_.find(fd);
+      if (it != files_.end() && it->second.direct) limit &= ~size_t{4095};
     }
   }
   std::vector<iovec> cut;

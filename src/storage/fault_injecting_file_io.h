@@ -39,7 +39,8 @@ class FaultInjectingFileIo final : public FileIo {
   // (a positive errno). With `sticky`, that call and every later matching one fail.
   void fail_nth(IoOp op, uint64_t nth, int error, std::string path_suffix = "",
                 bool sticky = false);
-  // The nth matching pwrite from now on writes only `bytes` bytes (at most) and reports that.
+  // The nth matching pwrite from now on writes only `bytes` bytes (at most;
+  // rounded down to 4 KiB on an O_DIRECT descriptor) and reports that.
   void short_write_nth(uint64_t nth, size_t bytes, std::string path_suffix = "");
   // open() with O_DIRECT fails with EINVAL, as on filesystems without direct I/O.
   void refuse_direct_io(bool refuse);
@@ -80,7 +81,11 @@ class FaultInjectingFileIo final : public FileIo {
   mutable std::mutex mu_;
   std::vector<Fault> faults_;
   std::vector<Fault> fired_sticky_;
-  std::map<int, std::string> paths_;
+  struct FileInfo {
+    std::string path;
+    bool direct = false;
+  };
+  std::map<int, FileInfo> files_;
   std::map<IoOp, uint64_t> calls_;
   uint64_t bytes_read_ = 0;
   uint64_t bytes_written_ = 0;

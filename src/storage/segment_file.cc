@@ -45,20 +45,26 @@ int SegmentFile::open_existing() {
 
 int SegmentFile::open_for_write(bool try_direct, bool* created) {
   *created = false;
-  if (write_fd_ < 0) {
-    int flags = O_RDWR;
-    int fd = io_.open(log_path_, flags | (try_direct ? O_DIRECT : 0), 0644);
+  auto open_rw = [&](bool direct) {
+    const int flags = O_RDWR | (direct ? O_DIRECT : 0);
+    int fd = io_.open(log_path_, flags, 0644);
     if (fd == -ENOENT) {
+      // Even a failed attempt may have created the file (O_DIRECT is checked
+      // after creation), so the directory is synced either way.
       *created = true;
-      fd = io_.open(log_path_, flags | O_CREAT | (try_direct ? O_DIRECT : 0), 0644);
+      fd = io_.open(log_path_, flags | O_CREAT, 0644);
     }
+    return fd;
+  };
+  if (write_fd_ < 0) {
+    int fd = open_rw(try_direct);
     direct_ = try_direct;
     if (fd == -EINVAL && try_direct) {
       // The filesystem has no direct I/O (tmpfs before Linux 6.6, some FUSE and
       // network filesystems): fall back to the page cache.
       log::warn("{}: O_DIRECT not supported here, using buffered writes", log_path_);
       direct_ = false;
-      fd = io_.open(log_path_, flags | (*created ? O_CREAT : 0), 0644);
+      fd = open_rw(false);
     }
     if (fd < 0) return fd;
     write_fd_ = fd;
