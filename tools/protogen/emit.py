@@ -157,6 +157,27 @@ def table_texts(schemas):
     return "\n".join(h), "\n".join(c)
 
 
+def visitor_text(schemas):
+    apis = sorted((s for s in schemas if not s.is_header()), key=lambda s: s.key)
+    out = [BANNER.format(src="*.kp").rstrip("\n"),
+           "// Every API's messages, and a compile-time dispatch from an api key to its",
+           "// descriptor (e.g. ProduceApi). Including this pulls in every message header;",
+           "// include the single protocol/messages/<api>.h where that is enough.",
+           "#pragma once", "", "#include <cstdint>", ""]
+    out += [f'#include "protocol/messages/{snake_of(s.path)}.h"' for s in apis]
+    out += ["", "namespace gregor::protocol {", "",
+            "// Calls `v.template operator()<XxxApi>()` for the API with `key` and returns",
+            "// true, or returns false if no schema has that key.",
+            "template <typename Visitor>",
+            "bool visit_api(int16_t key, Visitor&& v) {", "  switch (key) {"]
+    for s in apis:
+        out += [f"    case {s.key}:", f"      v.template operator()<{s.api_name}Api>();",
+                "      return true;"]
+    out += ["    default:", "      return false;", "  }", "}", "",
+            "}  // namespace gregor::protocol", ""]
+    return "\n".join(out)
+
+
 def write_if_changed(path, text):
     """Leaves unchanged files untouched so that their dependents are not rebuilt."""
     try:

@@ -3,8 +3,8 @@ in a version with a non-default value (or, in the "nulls" variant, null where
 the version allows it), registered as MessageCase entries for the round-trip
 tests in src/protocol/tests/."""
 
-from cppgen import BANNER, cpp_message_name, _nullable_cond
-from cpptypes import SCALARS, element_type, is_optional, member_name, version_cond, initializer
+from cppgen import BANNER, cpp_message_name, nullable_cond
+from cpptypes import SCALARS, is_optional, member_name, version_cond, initializer
 
 
 def _scalar_value(f, default_expr):
@@ -31,7 +31,7 @@ def _element_fill(f, target):
 
 def _field_fill(f):
     m = "_s." + member_name(f)
-    nul = _nullable_cond(f)
+    nul = nullable_cond(f)
     t = f.type_name
     opt = is_optional(f)
     null_case = f"_f.nulls() && {nul}" if nul != "false" else None

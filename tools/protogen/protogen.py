@@ -2,7 +2,7 @@
 """protogen: turns the protocol schema files (src/protocol/schema/*.kp) into C++.
 
   protogen.py message <schema.kp> <out_dir>   -> <out_dir>/protocol/messages/<name>.h/.cc
-  protogen.py table <out_dir> <schema.kp>...  -> <out_dir>/protocol/messages/api_table.h/.cc
+  protogen.py table <out_dir> <schema.kp>...  -> <out_dir>/protocol/messages/api_table.h/.cc, all_messages.h
   protogen.py cases <schema.kp> <out_dir>     -> <out_dir>/protocol/testing/<name>_cases.cc
   protogen.py all-cases <out_dir> <schema.kp>...  -> <out_dir>/protocol/testing/all_cases.cc
   protogen.py check <schema.kp>...            -> parse and validate only
@@ -55,6 +55,8 @@ def cmd_table(out_dir, paths):
     base = os.path.join(out_dir, "protocol", "messages", "api_table")
     emit.write_if_changed(base + ".h", h)
     emit.write_if_changed(base + ".cc", c)
+    emit.write_if_changed(os.path.join(out_dir, "protocol", "messages", "all_messages.h"),
+                          emit.visitor_text(schemas))
 
 
 def cmd_cases(path, out_dir):

@@ -56,7 +56,7 @@ TEST(RoundTrip, ValuesDifferFromDefaults) {
       std::vector<uint8_t> filled = c.fill_encode(v, Filler::kValues);
       std::vector<uint8_t> empty;
       std::vector<uint8_t> nothing;
-      (void)c.decode(nothing, v, &empty);  // re-encodes a default message
+      (void)c.decode(nothing, v, &empty);                     // re-encodes a default message
       if (filled.size() <= 1 && empty.size() <= 1) continue;  // messages with no fields
       EXPECT_NE(filled, empty) << c.name << " v" << v;
     }
