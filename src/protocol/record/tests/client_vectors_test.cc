@@ -1,8 +1,9 @@
 // Batches produced by real Kafka clients, captured off the wire by
 // tests/data/capture_produce.py: librdkafka 2.0.2 (kcat -z none|gzip|snappy|
 // lz4|zstd; its snappy is a raw block) and kafka-python 2.0.2 (none, gzip and
-// xerial-framed snappy). Each holds 250 records "key-i" / "value-i ..." with
-// headers trace=abc and empty="".
+// xerial-framed snappy; python-snappy is not packaged here, so kafka-python's
+// framing code ran over libsnappy through a small ctypes stand-in). Each holds
+// 250 records "key-i" / "value-i ..." with headers trace=abc and empty="".
 #include <gtest/gtest.h>
 
 #include <fstream>
