@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "protocol/record/batch_builder.h"
 #include "protocol/record/batch_header.h"
 #include "storage/partition_log.h"
@@ -84,6 +86,16 @@ class TestLoop {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> tasks_;
+};
+
+// Silences expected warnings (recoveries, injected failures) for a scope.
+class QuietLogs {
+ public:
+  QuietLogs() : level_(spdlog::get_level()) { spdlog::set_level(spdlog::level::critical); }
+  ~QuietLogs() { spdlog::set_level(level_); }
+
+ private:
+  spdlog::level::level_enum level_;
 };
 
 // A batch of `records` records with `value_bytes`-byte values, timestamps
