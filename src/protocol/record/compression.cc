@@ -19,7 +19,7 @@ namespace {
 constexpr uint8_t kXerialMagic[8] = {0x82, 'S', 'N', 'A', 'P', 'P', 'Y', 0};
 constexpr size_t kXerialHeaderSize = 16;
 // snappy-java's default block size, which the Java producer uses.
-constexpr size_t kXerialBlockSize = 32 * 1024;
+constexpr size_t kXerialBlockSize = size_t{32} * 1024;
 
 // Output buffer that grows geometrically up to max_output + 1 bytes: reaching
 // that size proves the input decompresses to more than max_output. A reused
