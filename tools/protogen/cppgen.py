@@ -91,10 +91,14 @@ def _decode_value(f, target, rd, flex=None):
         return [f"wire::read_records({rd}, {flex}, {nul}, {target});"]
     if not opt:
         return [f"{target}.decode({rd}, _version);"]
+    # emplace(T{}) rather than emplace(): clang treats a nested struct with default
+    # member initializers as not default-constructible inside its enclosing class,
+    # and std::optional caches that answer.
+    make = f"{target}.emplace({f.struct.name}{{}})"
     if nul == "false":
-        return [f"{target}.emplace().decode({rd}, _version);"]
+        return [f"{make}.decode({rd}, _version);"]
     return [f"if ({nul} && {rd}.i8() < 0) {{", f"  {target}.reset();", "} else {",
-            f"  {target}.emplace().decode({rd}, _version);", "}"]
+            f"  {make}.decode({rd}, _version);", "}"]
 
 
 def _guard(cond, lines):

@@ -60,8 +60,9 @@ def _field_fill(f):
     if not opt:
         return [f"fill({m}, _version, _f);"]
     if null_case:
-        return [f"if ({null_case}) {m}.reset();", f"else fill({m}.emplace(), _version, _f);"]
-    return [f"fill({m}.emplace(), _version, _f);"]
+        return [f"if ({null_case}) {m}.reset();",
+                f"else fill({m}.emplace(decltype({m})::value_type{{}}), _version, _f);"]
+    return [f"fill({m}.emplace(decltype({m})::value_type{{}}), _version, _f);"]
 
 
 def _fill_function(qual, fields):

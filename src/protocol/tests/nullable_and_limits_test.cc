@@ -62,7 +62,7 @@ TEST(Nullable, StructMarker) {
   auto null_cursor = encode(m, 0);
   // topics [] (1), limit (4), cursor marker -1, tags.
   EXPECT_EQ(null_cursor, (std::vector<uint8_t>{1, 0, 0, 7, 0xd0, 0xff, 0}));
-  m.cursor.emplace();
+  m.cursor = DescribeTopicPartitionsRequest::Cursor{};
   m.cursor->topic_name = "t";
   m.cursor->partition_index = 2;
   auto with_cursor = encode(m, 0);
