@@ -11,6 +11,7 @@ namespace gregor {
 
 template <typename E>
 struct Err {
+  explicit Err(E e) : error(std::move(e)) {}
   E error;
 };
 template <typename E>

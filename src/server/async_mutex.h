@@ -17,7 +17,8 @@ class AsyncMutex {
       locked_ = true;
       co_return;
     }
-    auto waiter = Completion<bool>::make(co_await asio::this_coro::executor);
+    auto executor = co_await asio::this_coro::executor;
+    auto waiter = Completion<bool>::make(executor);
     waiters_.push_back(waiter);
     co_await waiter->wait();  // ownership was handed over by unlock()
   }

@@ -77,7 +77,9 @@ Result<Ok, std::string> Broker::start() {
     std::filesystem::create_directories(dir, ec);
     if (ec) return Err("cannot create log directory " + dir + ": " + ec.message());
   }
-  auto store = metadata::EmbeddedMetadataStore::open(config_.log_dirs[0], SystemClock::instance());
+  metadata::EmbeddedStoreOptions store_options;
+  store_options.node_id = config_.node_id;
+  auto store = metadata::EmbeddedMetadataStore::open(config_.log_dirs[0], SystemClock::instance(), store_options);
   if (!store.ok()) return Err("cannot open the metadata store: " + store.error());
   store_ = std::move(store).value();
   cluster_id_ = store_->cluster_id();

@@ -84,7 +84,8 @@ asio::awaitable<std::vector<PartitionRead>> read_partitions(Broker& broker,
 asio::awaitable<void> wait_for_data(Broker& broker, const std::vector<FetchTarget>& targets,
                                     const std::vector<PartitionRead>& reads,
                                     std::chrono::steady_clock::time_point deadline) {
-  auto wake = Completion<bool>::make(co_await asio::this_coro::executor);
+  auto executor = co_await asio::this_coro::executor;
+  auto wake = Completion<bool>::make(executor);
   struct Watch {
     Uuid topic;
     int32_t partition;

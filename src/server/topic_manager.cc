@@ -88,8 +88,8 @@ TopicResult TopicManager::validate_create(CreateTopicArgs& args) const {
                 "Unable to replicate the partition " + rf + " time(s): The target replication factor of " +
                     rf + " cannot be reached because only 1 broker(s) are registered.");
   }
-  for (const auto& [key, value] : args.configs) {
-    if (auto err = config::validate_topic_config(key, value)) return fail(ErrorCode::kInvalidConfig, *err);
+  if (auto err = config::validate_topic_configs(args.configs, cfg)) {
+    return fail(ErrorCode::kInvalidConfig, *err);
   }
   return {};
 }
@@ -110,14 +110,17 @@ asio::awaitable<TopicResult> TopicManager::do_create(CreateTopicArgs args) {
       if (!stored.ok()) {
         log::error("could not record topic '{}': {}", info.name, stored.error());
         result = fail(ErrorCode::kKafkaStorageError, stored.error());
-      } else if (!co_await open_logs(info, 0, info.partitions)) {
-        result = fail(ErrorCode::kKafkaStorageError, "Could not create the partition logs.");
-        co_await close_logs(info);
-        (void)broker_.store().delete_topic(info.id);
       } else {
-        broker_.publish(broker_.topics()->with(info));
-        log::info("created topic '{}' ({} partition(s), id {})", info.name, info.partitions,
-                  info.id.to_base64());
+        bool opened = co_await open_logs(info, 0, info.partitions);
+        if (!opened) {
+          result = fail(ErrorCode::kKafkaStorageError, "Could not create the partition logs.");
+          co_await close_logs(info);
+          (void)broker_.store().delete_topic(info.id);
+        } else {
+          broker_.publish(broker_.topics()->with(info));
+          log::info("created topic '{}' ({} partition(s), id {})", info.name, info.partitions,
+                    info.id.to_base64());
+        }
       }
     }
   }
@@ -172,10 +175,13 @@ asio::awaitable<TopicResult> TopicManager::do_create_partitions(std::string name
       auto stored = broker_.store().set_partition_count(info.id, count);
       if (!stored.ok()) {
         result = fail(ErrorCode::kKafkaStorageError, stored.error());
-      } else if (!co_await open_logs(info, old_count, count)) {
-        result = fail(ErrorCode::kKafkaStorageError, "Could not create the partition logs.");
       } else {
-        broker_.publish(broker_.topics()->with(info));
+        bool opened = co_await open_logs(info, old_count, count);
+        if (!opened) {
+          result = fail(ErrorCode::kKafkaStorageError, "Could not create the partition logs.");
+        } else {
+          broker_.publish(broker_.topics()->with(info));
+        }
       }
     }
   }
@@ -200,7 +206,7 @@ asio::awaitable<bool> TopicManager::open_logs(const TopicInfo& topic, int32_t fr
   for (int32_t p = from; p < to; ++p) {
     unsigned owner = broker_.owner_shard(topic.id, p);
     std::string dir = partition_dir(topic.name, p);
-    ok = co_await shards.invoke_on(owner, [&, owner, p] {
+    bool opened = co_await shards.invoke_on(owner, [&, owner, p] {
       auto& local = broker_.partitions_of(owner);
       if (local.find(topic.id, p) != nullptr) return true;
       auto log = storage::PartitionLog::open(
@@ -213,7 +219,8 @@ asio::awaitable<bool> TopicManager::open_logs(const TopicInfo& topic, int32_t fr
       }
       local.add(topic.id, p, std::move(log).value());
       return true;
-    }) && ok;
+    });
+    ok = ok && opened;
   }
   co_return ok;
 }

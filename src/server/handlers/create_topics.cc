@@ -16,20 +16,6 @@ using protocol::CreateTopicsRequest;
 using protocol::CreateTopicsResponse;
 using Result_ = CreateTopicsResponse::CreatableTopicResult;
 
-int8_t config_source_code(config::ConfigEntry::Source s) {
-  switch (s) {
-    case config::ConfigEntry::Source::kTopic:
-      return 1;  // DYNAMIC_TOPIC_CONFIG
-    case config::ConfigEntry::Source::kDynamicBroker:
-      return 2;  // DYNAMIC_BROKER_CONFIG
-    case config::ConfigEntry::Source::kStaticBroker:
-      return 4;  // STATIC_BROKER_CONFIG
-    case config::ConfigEntry::Source::kDefault:
-      return 5;  // DEFAULT_CONFIG
-  }
-  return 0;
-}
-
 Result_ error_result(const std::string& name, ErrorCode code, std::string message) {
   Result_ r;
   r.name = name;
@@ -89,7 +75,7 @@ Result_ success_result(Broker& broker, const TopicInfo& topic) {
     c.name = e.name;
     c.value = e.sensitive ? std::nullopt : std::optional<std::string>(e.value);
     c.read_only = e.read_only;
-    c.config_source = config_source_code(e.source);
+    c.config_source = config::wire_source(e.source);
     c.is_sensitive = e.sensitive;
     configs.push_back(std::move(c));
   }

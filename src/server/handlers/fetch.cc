@@ -75,7 +75,12 @@ FetchResponse::PartitionData partition_data(const FetchTarget& t, PartitionRead&
   p.high_watermark = read.high_watermark;
   p.last_stable_offset = read.last_stable_offset;
   p.log_start_offset = read.log_start_offset;
-  if (read_committed) p.aborted_transactions = std::vector<FetchResponse::AbortedTransaction>{};
+  // Kafka lists aborted transactions (none yet) only for read_committed fetches; null otherwise.
+  if (read_committed) {
+    p.aborted_transactions = std::vector<FetchResponse::AbortedTransaction>{};
+  } else {
+    p.aborted_transactions = std::nullopt;
+  }
   p.preferred_read_replica = -1;
   p.records = std::move(read.records);
   p.records.is_null = false;

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "base/byte_reader.h"
+#include "base/error_code.h"
 #include "base/log.h"
 #include "net/request_handler.h"
 

@@ -45,8 +45,9 @@ ErrorCode check_partition(const net::Request& req, const ProduceRequest& request
   return ErrorCode::kNone;
 }
 
-record::ValidationOptions validation_options(const TopicInfo& topic) {
+record::ValidationOptions validation_options(const TopicInfo& topic, int16_t version) {
   record::ValidationOptions o;
+  o.zstd_allowed = version >= 7;  // Kafka: zstd needs Produce v7+
   o.max_batch_bytes = topic.config.max_message_bytes;
   o.log_append_time = topic.config.log_append_time;
   o.now_ms = SystemClock::instance().now_ms();
@@ -55,20 +56,22 @@ record::ValidationOptions validation_options(const TopicInfo& topic) {
 }
 
 // Validates and appends one partition's batch; fills `out` and returns what to wait for.
-asio::awaitable<std::shared_ptr<Ack>> append_partition(Broker& broker, const net::Request& req,
-                                                       int16_t acks, const TopicInfo& topic,
+asio::awaitable<std::shared_ptr<Ack>> append_partition(Broker& broker, int16_t version, int16_t acks, const TopicInfo& topic,
                                                        const ProduceRequest::PartitionProduceData& pd,
                                                        PartitionResponse& out) {
   auto& data = pd.records.data;
   std::span<uint8_t> batch(const_cast<uint8_t*>(data.data()), data.size());  // we own the frame
-  auto options = validation_options(topic);
+  auto options = validation_options(topic, version);
   auto valid = record::validate_produce_batch(batch, options);
   if (!valid.ok()) {
     out.error_code = to_wire(valid.error());
     co_return nullptr;
   }
   const bool durable = acks == -1 && topic.config.flush_messages <= 1;
-  auto ack = acks == 0 ? nullptr : Ack::make(co_await asio::this_coro::executor);
+  // (GCC 12 miscompiles co_await inside a conditional expression: keep it a statement.)
+  auto executor = co_await asio::this_coro::executor;
+  std::shared_ptr<Ack> ack;
+  if (acks != 0) ack = Ack::make(executor);
   const unsigned owner = broker.owner_shard(topic.id, pd.index);
   co_await broker.shards().invoke_on(owner, [&, owner] {
     storage::PartitionLog* log = broker.partitions_of(owner).find(topic.id, pd.index);
@@ -126,7 +129,7 @@ asio::awaitable<net::Response> handle_produce(Broker& broker, net::Request& req)
         out.error_code = to_wire(err);
         continue;
       }
-      auto ack = co_await append_partition(broker, req, request.acks, *topic, pd, out);
+      auto ack = co_await append_partition(broker, req.header.api_version, request.acks, *topic, pd, out);
       if (ack) pending.push_back({&out, std::move(ack)});
     }
   }
