@@ -39,6 +39,8 @@ class ResponseBatch {
 
   bool empty() const { return pieces_.empty(); }
   size_t bytes() const { return bytes_; }
+  // Pieces the next write gathers (adjacent staged bytes count as one).
+  size_t piece_count() const { return pieces_.size(); }
 
   // Writes everything added so far. The socket must be in non-blocking mode.
   // Returns the first socket error (operation_aborted when the socket was

@@ -17,6 +17,14 @@
 //
 // Thread-safety: post/invoke_on/run_on/executor/context/size may be called from
 // any thread once constructed; start/stop/join from one controlling thread.
+//
+// Compiler pitfall (GCC 12): inside a coroutine, a lambda temporary written in
+// the co_await expression itself, e.g. `co_await shards.invoke_on(s, [ptr] {..})`,
+// has its captures destroyed twice: a captured shared_ptr, string or vector is
+// freed twice. Captures by reference or of trivially destructible values are
+// unaffected. Name the lambda first:
+//   auto fn = [ptr] { ... };
+//   co_await shards.invoke_on(s, std::move(fn));
 #pragma once
 
 #include <asio.hpp>
@@ -151,10 +159,11 @@ asio::awaitable<std::invoke_result_t<F>> ShardSet::invoke_on(unsigned shard_inde
 template <typename T>
 asio::awaitable<T> ShardSet::run_on(unsigned shard_index, std::function<asio::awaitable<T>()> fn) {
   // fn() is called on the target shard so that its coroutine frame is created
-  // and run there. co_spawn's completion resumes this coroutine on the
-  // caller's executor (the use_awaitable handler's associated executor).
+  // and run there. co_spawn's completion resumes the caller on its own
+  // executor (the use_awaitable handler's associated executor). Not a
+  // coroutine itself: the awaitable co_spawn returns is all the caller needs.
   auto body = [fn = std::move(fn)]() -> asio::awaitable<T> { co_return co_await fn(); };
-  co_return co_await asio::co_spawn(executor(shard_index), std::move(body), asio::use_awaitable);
+  return asio::co_spawn(executor(shard_index), std::move(body), asio::use_awaitable);
 }
 
 }  // namespace gregor::net
