@@ -14,6 +14,7 @@ constexpr ApiSupport kSupported[] = {
     {1, 4, 17},  // Fetch
     {2, 0, 10},  // ListOffsets
     {3, 0, 12},  // Metadata
+    {10, 0, 6},  // FindCoordinator (no coordinator yet: see handlers/find_coordinator.cc)
     {18, 0, 4},  // ApiVersions
     {19, 0, 7},  // CreateTopics
     {20, 0, 6},  // DeleteTopics

@@ -34,6 +34,8 @@ asio::awaitable<net::Response> Dispatcher::handle(net::Request& req) {
       co_return co_await handle_list_offsets(broker_, req);
     case 3:
       co_return co_await handle_metadata(broker_, req);
+    case 10:
+      co_return co_await handle_find_coordinator(broker_, req);
     case 19:
       co_return co_await handle_create_topics(broker_, req);
     case 20:

@@ -44,5 +44,6 @@ asio::awaitable<net::Response> handle_create_topics(Broker&, net::Request&);
 asio::awaitable<net::Response> handle_delete_topics(Broker&, net::Request&);
 asio::awaitable<net::Response> handle_create_partitions(Broker&, net::Request&);
 asio::awaitable<net::Response> handle_describe_cluster(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_find_coordinator(Broker&, net::Request&);
 
 }  // namespace gregor::server
