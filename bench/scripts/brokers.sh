@@ -4,7 +4,7 @@
 # broker process itself, a direct child of the script) and BOOTSTRAP;
 # broker_stop signals only that process id and sets BROKER_EXIT.
 # Uses WORK, GREGOR_BIN, GREGOR_OVERRIDES, MOCK_BROKER, MOCK_RETAIN_BYTES,
-# TOPICS and CONSUMED_TOPICS from the caller.
+# TOPICS and MOCK_READ_TOPICS from the caller.
 
 BROKER_NAME=
 BROKER_PID=
@@ -65,15 +65,14 @@ gregor_start() {
 
 # mock_start -> the mock cluster with every benchmark topic pre-created with
 # one partition. With MOCK_RETAIN_BYTES (bench/scripts/mock_retain), the
-# topics that are consumed keep that many bytes instead of the stock 5 MB.
+# MOCK_READ_TOPICS keep that many bytes per partition instead of 5 MB.
 mock_start() {
     local args=(-b 1 -p 1) t waited
     for t in $TOPICS; do
-        if [ -n "${MOCK_RETAIN_BYTES:-}" ] && [[ " $CONSUMED_TOPICS " == *" $t "* ]]; then
-            args+=(-T "$t")
-        else
-            args+=(-t "$t")
-        fi
+        args+=(-t "$t")
+    done
+    for t in $MOCK_READ_TOPICS; do
+        args+=(-T "$t")
     done
     [ -n "${MOCK_RETAIN_BYTES:-}" ] && args+=(-R "$MOCK_RETAIN_BYTES")
     "$MOCK_BROKER" "${args[@]}" </dev/null >"$WORK/mock.log" 2>&1 &

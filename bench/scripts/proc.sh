@@ -33,7 +33,9 @@ rss_kb() {
 
 # rss_sampler_start PID OUTFILE -> starts a background subshell that samples
 # VmRSS every 100 ms and keeps the maximum; sets RSS_SAMPLER_PID.
-# rss_sampler_stop OUTFILE -> stops it and prints the peak in KiB.
+# rss_sampler_stop OUTFILE -> stops it, waits for it and sets RSS_PEAK_KB.
+# Both must run in the script's own shell (not in $(...)), since only the
+# shell that started the sampler can wait for it.
 rss_sampler_start() {
     local pid=$1 out=$2
     : >"$out.running"
@@ -60,7 +62,8 @@ rss_sampler_stop() {
         wait "$RSS_SAMPLER_PID" 2>/dev/null || true
         RSS_SAMPLER_PID=
     fi
-    cat "$out" 2>/dev/null || echo 0
+    RSS_PEAK_KB=$(cat "$out" 2>/dev/null)
+    RSS_PEAK_KB=${RSS_PEAK_KB:-0}
 }
 
 # free_port -> a loopback TCP port nothing listens on right now. The broker

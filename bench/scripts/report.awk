@@ -3,7 +3,7 @@
 #
 # Input lines, tab-separated:
 #   step  BROKER WORKLOAD STATUS REQUESTED RECORD_BYTES ACKS RECORDS BYTES MS
-#         RECORDS_PER_S MB_PER_S FAILED CPU_S WALL_S PEAK_RSS_KB
+#         RECORDS_PER_S MB_PER_S FAILED CPU_S WALL_S PEAK_RSS_KB LOAD1
 #   broker BROKER STATE IDLE_RSS_KB EXIT DATA_BYTES
 # MB are 10^6 bytes (as rdkafka_performance prints them), GB 10^9 bytes.
 # Targets come from the project's issue and are reported, never asserted.
@@ -50,7 +50,8 @@ $1 == "step" {
     v[b, w, "acks"] = $7; v[b, w, "records"] = $8; v[b, w, "bytes"] = $9
     v[b, w, "ms"] = $10; v[b, w, "rps"] = $11; v[b, w, "mbps"] = $12
     v[b, w, "failed"] = $13; v[b, w, "cpu_s"] = $14; v[b, w, "wall_s"] = $15
-    v[b, w, "peak_kb"] = $16
+    v[b, w, "peak_kb"] = $16; v[b, w, "load1"] = $17
+    if ($17 + 0 > maxload) maxload = $17 + 0
     steps[++ns] = b SUBSEP w
 }
 $1 == "broker" {
@@ -85,7 +86,8 @@ function print_table(    i, w, r, b) {
                 (bidle[b] * 1024 <= 30e6 ? "met" : "MISSED"), bdata[b] / 1e9
         printf ", exit status %s\n", bexit[b]
     }
-    printf "%s cores, kernel %s, %s\n", cores, kernel, date
+    printf "%s cores, kernel %s, %s; highest 1-min load average at the end of a step: %.2f\n",
+        cores, kernel, date, maxload
 }
 
 function print_json(    i, b, w, r, k, sep) {
@@ -108,8 +110,9 @@ function print_json(    i, b, w, r, k, sep) {
             num(v[b, w, "ms"])
         printf " \"records_per_s\": %s, \"mb_per_s\": %s, \"failed\": %s, \"broker_cpu_s\": %s,",
             num(v[b, w, "rps"]), num(v[b, w, "mbps"]), num(v[b, w, "failed"]), num(v[b, w, "cpu_s"])
-        printf " \"wall_s\": %s, \"broker_cpu_s_per_gb\": %s, \"broker_peak_rss_bytes\": %s}",
+        printf " \"wall_s\": %s, \"broker_cpu_s_per_gb\": %s, \"broker_peak_rss_bytes\": %s,",
             num(v[b, w, "wall_s"]), num(per_gb(b, w)), num(v[b, w, "peak_kb"] * 1024)
+        printf " \"load1\": %s}", num(v[b, w, "load1"])
     }
     printf "\n  ],\n  \"comparison\": ["
     for (i = 1; i <= nw; i++) {
