@@ -75,7 +75,9 @@ std::vector<uint8_t> make_batch(size_t batch_bytes) {
 double cpu_seconds() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  auto sec = [](timeval t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  auto sec = [](timeval t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
   return sec(ru.ru_utime) + sec(ru.ru_stime);
 }
 
@@ -95,9 +97,11 @@ void run(const Options& o, const std::string& mode, size_t batch_bytes) {
   Loop loop;
   storage::LogConfig config;
   config.direct_io = mode == "direct";
-  auto opened = storage::PartitionLog::open(dir, "bench", 0, config, io, loop.poster(), SystemClock::instance());
+  auto opened = storage::PartitionLog::open(dir, "bench", 0, config, io, loop.poster(),
+                                            SystemClock::instance());
   if (!opened.ok()) {
-    std::fprintf(stderr, "cannot open %s: %s\n", dir.c_str(), std::string(error_name(opened.error())).c_str());
+    std::fprintf(stderr, "cannot open %s: %s\n", dir.c_str(),
+                 std::string(error_name(opened.error())).c_str());
     return;
   }
   auto& log = **opened;
@@ -118,12 +122,14 @@ void run(const Options& o, const std::string& mode, size_t batch_bytes) {
       }
       ++appended;
       inflight += static_cast<int64_t>(batch.size());
-      log.when_durable(r->last_offset + 1, [&, start = Clock::now()](std::optional<storage::StorageError> e) {
-        if (e) failed = true;
-        latency_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
-        inflight -= static_cast<int64_t>(batch.size());
-        ++durable;
-      });
+      log.when_durable(
+          r->last_offset + 1, [&, start = Clock::now()](std::optional<storage::StorageError> e) {
+            if (e) failed = true;
+            latency_us.push_back(
+                std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+            inflight -= static_cast<int64_t>(batch.size());
+            ++durable;
+          });
     }
     loop.run_one();
   }
@@ -137,12 +143,15 @@ void run(const Options& o, const std::string& mode, size_t batch_bytes) {
     return;
   }
   std::sort(latency_us.begin(), latency_us.end());
-  auto pct = [&](double p) { return latency_us[static_cast<size_t>(p * static_cast<double>(latency_us.size() - 1))]; };
+  auto pct = [&](double p) {
+    return latency_us[static_cast<size_t>(p * static_cast<double>(latency_us.size() - 1))];
+  };
   const double mb = static_cast<double>(n) * static_cast<double>(batch.size()) / 1e6;
-  std::printf("%-8s batch %5zu KiB: %7.0f MB/s %8.0f appends/s  durable p50 %7.0f us  p99 %7.0f us  "
-              "cpu %.2f s/GB\n",
-              mode.c_str(), batch_bytes >> 10, mb / secs, static_cast<double>(n) / secs, pct(0.50), pct(0.99),
-              cpu / (mb / 1000));
+  std::printf(
+      "%-8s batch %5zu KiB: %7.0f MB/s %8.0f appends/s  durable p50 %7.0f us  p99 %7.0f us  "
+      "cpu %.2f s/GB\n",
+      mode.c_str(), batch_bytes >> 10, mb / secs, static_cast<double>(n) / secs, pct(0.50),
+      pct(0.99), cpu / (mb / 1000));
 }
 
 std::vector<std::string> split(const std::string& s) {
@@ -171,19 +180,21 @@ int main(int argc, char** argv) {
       o.inflight_bytes = std::stoll(*v) << 20;
     } else if (auto v = value("batch-kib")) {
       o.batch_bytes.clear();
-      for (const auto& b : split(*v)) o.batch_bytes.push_back(static_cast<size_t>(std::stoul(b)) << 10);
+      for (const auto& b : split(*v))
+        o.batch_bytes.push_back(static_cast<size_t>(std::stoul(b)) << 10);
     } else if (auto v = value("modes")) {
       o.modes = split(*v);
     } else {
-      std::fprintf(stderr, "usage: storage_bench [--dir=PATH] [--total-mib=N] [--batch-kib=16,64,...] "
-                           "[--inflight-mib=N] [--modes=direct,buffered]\n");
+      std::fprintf(stderr,
+                   "usage: storage_bench [--dir=PATH] [--total-mib=N] [--batch-kib=16,64,...] "
+                   "[--inflight-mib=N] [--modes=direct,buffered]\n");
       return 2;
     }
   }
   std::filesystem::create_directories(o.dir);
   std::printf("storage_bench: %lld MiB per run, %lld MiB in flight, 1 KiB records, dir %s\n",
-              static_cast<long long>(o.total_bytes >> 20), static_cast<long long>(o.inflight_bytes >> 20),
-              o.dir.c_str());
+              static_cast<long long>(o.total_bytes >> 20),
+              static_cast<long long>(o.inflight_bytes >> 20), o.dir.c_str());
   for (size_t b : o.batch_bytes) {
     for (const auto& mode : o.modes) run(o, mode, b);
   }

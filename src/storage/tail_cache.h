@@ -31,6 +31,7 @@
 
 #include "storage/aligned_buffer.h"
 #include "storage/batch_meta.h"
+#include "storage/buffer_pool.h"
 
 namespace gregor::storage {
 
@@ -38,7 +39,7 @@ struct TailChunk {
   TailChunk(int64_t segment_base, int64_t file_base, size_t capacity)
       : buf(capacity), segment_base(segment_base), file_base(file_base) {}
 
-  AlignedBuffer buf;
+  PooledBuffer buf;
   const int64_t segment_base;  // the segment whose file this chunk mirrors
   const int64_t file_base;     // file position of buf.data()[0]; page aligned
   size_t begin = 0;            // first byte appended here; [0, begin) copies the previous page
