@@ -14,8 +14,13 @@ namespace gregor::net {
 namespace {
 
 std::string format_peer(const asio::ip::tcp::endpoint& ep) {
-  if (ep.address().is_v6()) return fmt::format("[{}]:{}", ep.address().to_string(), ep.port());
-  return fmt::format("{}:{}", ep.address().to_string(), ep.port());
+  auto addr = ep.address();
+  // IPv4 clients of a dual-stack wildcard listener arrive as ::ffff:a.b.c.d.
+  if (addr.is_v6() && addr.to_v6().is_v4_mapped()) {
+    addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
+  }
+  if (addr.is_v6()) return fmt::format("[{}]:{}", addr.to_string(), ep.port());
+  return fmt::format("{}:{}", addr.to_string(), ep.port());
 }
 
 template <typename Map>
@@ -127,6 +132,11 @@ void NetServer::shutdown(std::chrono::milliseconds drain_timeout) {
   if (!started_ || shut_down_) return;
   GREGOR_ASSERT(ShardSet::current() < 0, "NetServer::shutdown called on a shard thread");
   shut_down_ = true;
+  if (!shards_.running()) {
+    // Without loops nothing can drain; sockets close when the server is destroyed.
+    log::warn("network shutdown after the shards stopped: connections are dropped, not drained");
+    return;
+  }
   log::info("network shutdown: draining {} connections (up to {} ms)", connection_count(),
             drain_timeout.count());
   on_every_shard([this](unsigned s) {

@@ -56,6 +56,23 @@ TEST(Listener, WildcardAcceptsBothFamilies) {
   if (ipv6_loopback_available()) expect_echo(server.port(), "::1");
 }
 
+TEST(Listener, WildcardReportsIpv4PeersAsIpv4) {
+  struct PeerHandler : RequestHandler {
+    asio::awaitable<Response> handle(Request& req) override {
+      Response resp;
+      resp.body.raw(std::string_view(req.conn->peer));
+      co_return resp;
+    }
+  } handler;
+  ServerHarness server(handler, 1, {}, "0.0.0.0");
+  TestClient c(server.port(), "127.0.0.1");
+  ASSERT_TRUE(c.send_request(1, op_echo("")));
+  auto r = c.read_response();
+  ASSERT_TRUE(r.has_value());
+  std::string peer(r->body.begin(), r->body.end());
+  EXPECT_EQ(peer.rfind("127.0.0.1:", 0), 0u) << peer;
+}
+
 TEST(Listener, TwoListenersOnDifferentPorts) {
   ScriptedHandler handler;
   ShardSet shards(2);
