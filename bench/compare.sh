@@ -55,6 +55,9 @@ environment:
                         if absent, the gregor side is skipped)
   BENCH_DIR             parent of the work directory (default /var/tmp); must
                         be a real disk, not tmpfs
+  PERF_RECORD_OPTS      options for --perf (default "-F 499 -g"; frame
+                        pointers are usually missing in an optimised build,
+                        "-F 199 --call-graph dwarf,16384" gives full stacks)
 EOF
 }
 
@@ -176,7 +179,8 @@ trap 'exit 130' INT TERM
 PERF_PID=
 perf_start() {
     [ -n "$PERF_DIR" ] && [ "$BROKER_NAME" = gregor ] || return 0
-    perf record -F 499 -g -p "$BROKER_PID" -o "$PERF_DIR/$1.perf.data" \
+    # shellcheck disable=SC2086 # PERF_RECORD_OPTS is a list of options
+    perf record ${PERF_RECORD_OPTS:--F 499 -g} -p "$BROKER_PID" -o "$PERF_DIR/$1.perf.data" \
         >"$WORK/perf-$1.log" 2>&1 &
     PERF_PID=$!
     sleep 0.5
