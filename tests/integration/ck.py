@@ -107,12 +107,14 @@ def consume(bootstrap, topic, count, partition=0, offset=OFFSET_BEGINNING, timeo
 
 
 def admin(bootstrap):
+    """An AdminClient; keep a reference until its futures are resolved."""
     return AdminClient({"bootstrap.servers": bootstrap, "socket.timeout.ms": 10000})
 
 
 def create_topic(bootstrap, name, partitions=1, config=None, validate_only=False):
     """Creates a topic; returns None on success or the KafkaError code."""
-    fs = admin(bootstrap).create_topics(
+    a = admin(bootstrap)  # must outlive the future: destroying it fails the request
+    fs = a.create_topics(
         [NewTopic(name, num_partitions=partitions, replication_factor=1, config=config or {})],
         validate_only=validate_only,
         request_timeout=15,

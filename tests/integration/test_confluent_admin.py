@@ -20,7 +20,8 @@ def test_create_list_delete(broker):
         assert p.error is None and p.leader in md.brokers, f"partition {p.id}: leader {p.leader}"
         assert p.replicas == [p.leader] and p.isrs == [p.leader]
 
-    fs = ck.admin(broker.bootstrap).delete_topics([name], operation_timeout=15, request_timeout=15)
+    a = ck.admin(broker.bootstrap)
+    fs = a.delete_topics([name], operation_timeout=15, request_timeout=15)
     assert ck.future_error(fs[name]) is None
     wait_until(lambda: ck.topic_partitions(broker.bootstrap, name) is None, 10, what="topic gone from metadata")
 
@@ -84,7 +85,8 @@ def test_create_partitions(broker):
 
 def test_delete_unknown_topic(broker):
     name = unique_topic("ck-nodel")
-    fs = ck.admin(broker.bootstrap).delete_topics([name], request_timeout=15)
+    a = ck.admin(broker.bootstrap)
+    fs = a.delete_topics([name], request_timeout=15)
     assert ck.future_error(fs[name]) == KafkaError.UNKNOWN_TOPIC_OR_PART
 
 

@@ -108,8 +108,12 @@ class Broker {
     this.proc = null
     if (proc.exitCode !== null) return proc.exitCode
     proc.kill('SIGTERM')
-    const timer = sleep(30000).then(() => 'timeout')
-    const res = await Promise.race([this.exited, timer])
+    let timer
+    const timeout = new Promise(resolve => {
+      timer = setTimeout(() => resolve('timeout'), 30000)
+    })
+    const res = await Promise.race([this.exited, timeout])
+    clearTimeout(timer)
     if (res === 'timeout') {
       proc.kill('SIGKILL')
       await this.exited
