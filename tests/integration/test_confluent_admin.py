@@ -5,7 +5,7 @@ from confluent_kafka import KafkaError
 from confluent_kafka.admin import NewPartitions, NewTopic
 
 import ck
-from util import make_records, unique_topic, wait_until
+from util import assert_same_records, make_records, unique_topic, wait_until
 
 
 def test_create_list_delete(broker):
@@ -117,3 +117,18 @@ def test_auto_create_on_metadata_follows_the_request_flag(broker):
     finally:
         c.close()
     assert ck.topic_partitions(bs, other) is None
+
+
+def test_recreated_topic_starts_empty(broker):
+    bs = broker.bootstrap
+    name = unique_topic("ck-recreate")
+    assert ck.create_topic(bs, name, partitions=2) is None
+    ck.assert_acked(ck.produce(bs, name, make_records(5, "old")), 0, "all")
+    a = ck.admin(bs)
+    assert ck.future_error(a.delete_topics([name], operation_timeout=15, request_timeout=15)[name]) is None
+    wait_until(lambda: ck.topic_partitions(bs, name) is None, 10, what="topic gone after delete")
+    assert ck.create_topic(bs, name, partitions=1) is None
+    assert ck.topic_partitions(bs, name) == 1
+    fresh = make_records(2, "new")
+    ck.assert_acked(ck.produce(bs, name, fresh), 0, "all")
+    assert_same_records(fresh, ck.consume(bs, name, 2))

@@ -129,3 +129,17 @@ def test_consumer_at_end_gets_new_record_promptly(broker):
     assert_same_records(late, [got[0]], first_offset=5)
     delay = got[1] - acked_at["t"]
     print(f"\n[timing] record reached the consumer waiting at the end {delay * 1000:.0f} ms after its ack")
+
+
+def test_record_over_max_message_bytes_is_rejected(broker):
+    """Kafka's max.message.bytes (default 1048588) bounds a batch; bigger is MSG_SIZE_TOO_LARGE."""
+    from confluent_kafka import KafkaError
+
+    topic = unique_topic("ck-toolarge")
+    assert ck.create_topic(broker.bootstrap, topic, config={"max.message.bytes": "200000"}) is None
+    big = make_records(1, "big", value_size=300_000)
+    reports = ck.produce(broker.bootstrap, topic, big, message_max_bytes=2_000_000)
+    err = reports[0][0]
+    assert err is not None and err.code() == KafkaError.MSG_SIZE_TOO_LARGE, f"produce answer: {err}"
+    # The topic still takes records that fit, starting at offset 0.
+    ck.assert_acked(ck.produce(broker.bootstrap, topic, make_records(2, "small")), 0, "all")

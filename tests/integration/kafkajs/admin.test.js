@@ -6,6 +6,8 @@ const assert = require('node:assert/strict')
 const { Broker, sleep } = require('./broker')
 const h = require('./helpers')
 
+const LIMIT = { timeout: 120000 } // every test is bounded
+
 let broker
 let admin
 
@@ -43,7 +45,7 @@ async function waitFor(pred, what, timeoutMs = 10000) {
   assert.fail(`timed out waiting for ${what}`)
 }
 
-test('create with partitions and configs, list, describe, delete', async () => {
+test('create with partitions and configs, list, describe, delete', LIMIT, async () => {
   const topic = h.uniqueTopic('admin')
   const created = await admin.createTopics({
     topics: [{ topic, numPartitions: 3, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '3600000' }] }],
@@ -62,7 +64,7 @@ test('create with partitions and configs, list, describe, delete', async () => {
   await waitFor(async () => !(await admin.listTopics()).includes(topic), 'topic gone after delete')
 })
 
-test('validateOnly creates nothing; duplicates are reported', async () => {
+test('validateOnly creates nothing; duplicates are reported', LIMIT, async () => {
   const topic = h.uniqueTopic('admin-dup')
   assert.equal(await admin.createTopics({ validateOnly: true, waitForLeaders: false, topics: [{ topic, numPartitions: 2 }] }), true)
   assert.ok(!(await admin.listTopics()).includes(topic), 'validateOnly created the topic')
@@ -71,7 +73,7 @@ test('validateOnly creates nothing; duplicates are reported', async () => {
   assert.equal(await admin.createTopics({ topics: [{ topic }] }), false)
 })
 
-test('invalid names, partitions, replication factor and configs get Kafka errors', async () => {
+test('invalid names, partitions, replication factor and configs get Kafka errors', LIMIT, async () => {
   const cases = [
     [{ topic: 'bad name' }, 'INVALID_TOPIC_EXCEPTION'],
     [{ topic: '..' }, 'INVALID_TOPIC_EXCEPTION'],
@@ -86,7 +88,7 @@ test('invalid names, partitions, replication factor and configs get Kafka errors
   }
 })
 
-test('create partitions', async () => {
+test('create partitions', LIMIT, async () => {
   const topic = h.uniqueTopic('admin-parts')
   await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] })
   await admin.createPartitions({ validateOnly: true, topicPartitions: [{ topic, count: 3 }] })
@@ -104,7 +106,7 @@ test('create partitions', async () => {
   assert.equal(meta[0].baseOffset, '0')
 })
 
-test('auto-creation on produce', async () => {
+test('auto-creation on produce', LIMIT, async () => {
   const topic = h.uniqueTopic('auto')
   const meta = await h.produce(broker.bootstrap, topic, h.makeRecords(3, 'auto'))
   assert.equal(meta[0].errorCode, 0)
@@ -112,7 +114,7 @@ test('auto-creation on produce', async () => {
   assert.ok((await admin.listTopics()).includes(topic))
 })
 
-test('deleting an unknown topic fails with UNKNOWN_TOPIC_OR_PARTITION', async () => {
+test('deleting an unknown topic fails with UNKNOWN_TOPIC_OR_PARTITION', LIMIT, async () => {
   const types = await errorTypes(() => admin.deleteTopics({ topics: [h.uniqueTopic('nope')], timeout: 5000 }))
   assert.deepEqual(types, ['UNKNOWN_TOPIC_OR_PARTITION'])
 })

@@ -7,6 +7,8 @@ const { test, before, after } = require('node:test')
 const assert = require('node:assert/strict')
 const { Broker, sleep } = require('./broker')
 const h = require('./helpers')
+
+const LIMIT = { timeout: 120000 } // every test is bounded
 const { storedCodecs } = require('./rawwire')
 
 let broker
@@ -25,7 +27,7 @@ after(async () => {
 
 for (const codec of Object.keys(h.CODECS)) {
   for (const acks of Object.keys(h.ACKS)) {
-    test(`round trip codec=${codec} acks=${acks}`, async () => {
+    test(`round trip codec=${codec} acks=${acks}`, LIMIT, async () => {
       const topic = h.uniqueTopic(`${codec}-acks${acks}`)
       const recs = h.makeRecords(30, `${codec}${acks}`)
       const meta = await h.produce(broker.bootstrap, topic, recs, { codec, acks })
@@ -43,7 +45,7 @@ for (const codec of Object.keys(h.CODECS)) {
   }
 }
 
-test('LogAppendTime topic gets broker timestamps', async () => {
+test('LogAppendTime topic gets broker timestamps', LIMIT, async () => {
   const topic = h.uniqueTopic('lat')
   const admin = h.kafka(broker.bootstrap).admin()
   await admin.connect()
@@ -68,7 +70,7 @@ test('LogAppendTime topic gets broker timestamps', async () => {
   }
 })
 
-test('start positions, ListOffsets by time and watermarks', async () => {
+test('start positions, ListOffsets by time and watermarks', LIMIT, async () => {
   const topic = h.uniqueTopic('pos')
   const recs = h.makeRecords(20, 'pos', Date.now() - 100000)
   await h.produce(broker.bootstrap, topic, recs)
@@ -92,7 +94,7 @@ test('start positions, ListOffsets by time and watermarks', async () => {
   }
 })
 
-test('idle fetch waits about maxWaitTime; a parked fetch wakes on new data', async () => {
+test('idle fetch waits about maxWaitTime; a parked fetch wakes on new data', LIMIT, async () => {
   const topic = h.uniqueTopic('tail')
   await h.produce(broker.bootstrap, topic, h.makeRecords(2, 'old'))
   const leader = await h.leaderFor(cluster, topic, 0)

@@ -7,8 +7,10 @@ const assert = require('node:assert/strict')
 const { Broker } = require('./broker')
 const h = require('./helpers')
 
+const LIMIT = { timeout: 120000 } // every test is bounded
+
 for (const clean of [true, false]) {
-  test(`restart (${clean ? 'SIGTERM' : 'kill -9'}) keeps acknowledged records`, async t => {
+  test(`restart (${clean ? 'SIGTERM' : 'kill -9'}) keeps acknowledged records`, LIMIT, async t => {
     const broker = new Broker(clean ? 'restart-term' : 'restart-kill')
     if (!broker.canRestart) {
       t.skip('GREGOR_BOOTSTRAP is set: cannot restart an external broker')
