@@ -45,6 +45,10 @@ unset GREGOR_BOOTSTRAP
 export GREGOR_BIN="$BUILD/src/app/gregor"
 export RDKAFKA_CLIENT_TEST="$BUILD/tests/integration/cpp/rdkafka_client_test"
 export PYTHONDONTWRITEBYTECODE=1
+# Let ccache reuse objects across clones and build directories (CI builds in a
+# fresh clone): paths under the checkout are hashed relative to it.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ROOT}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
 if [ "$PRESET" = asan ]; then
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
