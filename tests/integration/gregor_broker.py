@@ -150,7 +150,7 @@ class GregorBroker:
                 f.seek(since)
                 text = f.read().decode(errors="replace")
         except FileNotFoundError:
-            return "(no broker log)"
+            return f"(no broker log at {self.log_path}: removed at session end; GREGOR_KEEP_DATA=1 keeps it)"
         lines = text.splitlines()
         if len(lines) > max_lines:
             lines = [f"... ({len(lines) - max_lines} earlier lines in {self.log_path})"] + lines[-max_lines:]
