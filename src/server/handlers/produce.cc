@@ -110,21 +110,22 @@ asio::awaitable<net::Response> handle_produce(Broker& broker, net::Request& req)
   ProduceResponse resp;
   std::vector<Pending> pending;
   resp.responses.reserve(request.topic_data.size());
+  auto table = broker.topics();  // keeps every TopicInfo below alive for the request
   for (const auto& td : request.topic_data) {
     auto& topic_out = resp.responses.emplace_back();
     topic_out.name = td.name;
-    std::shared_ptr<const TopicInfo> topic;
-    if (const TopicInfo* t = broker.topics()->find(td.name)) {
-      topic = std::make_shared<const TopicInfo>(*t);
-    } else {
-      topic = co_await broker.topic_manager().auto_create(td.name);
+    const TopicInfo* topic = table->find(td.name);
+    std::shared_ptr<const TopicInfo> created;
+    if (topic == nullptr) {
+      created = co_await broker.topic_manager().auto_create(td.name);
+      topic = created.get();
     }
     topic_out.partition_responses.reserve(td.partition_data.size());
     for (const auto& pd : td.partition_data) {
       auto& out = topic_out.partition_responses.emplace_back();
       out.index = pd.index;
       out.base_offset = -1;
-      ErrorCode err = check_partition(req, request, topic.get(), pd);
+      ErrorCode err = check_partition(req, request, topic, pd);
       if (err != ErrorCode::kNone) {
         out.error_code = to_wire(err);
         continue;
