@@ -31,7 +31,8 @@ FrameReader::FrameReader(asio::ip::tcp::socket& socket, int32_t max_frame_bytes,
                          size_t buffer_bytes)
     : socket_(socket),
       max_frame_bytes_(max_frame_bytes),
-      buf_(std::max<size_t>(buffer_bytes, 64)),
+      buf_capacity_(std::max<size_t>(buffer_bytes, 64)),
+      buf_(std::min(buf_capacity_, kInitialBufferBytes)),
       last_read_(std::chrono::steady_clock::now()) {
   GREGOR_ASSERT(max_frame_bytes >= kMinRequestHeaderBytes, "max frame size below a header");
 }
@@ -50,9 +51,10 @@ FrameResult FrameReader::failure(std::error_code ec, bool mid_frame) {
 }
 
 asio::awaitable<std::error_code> FrameReader::fill(size_t n) {
-  GREGOR_ASSERT(n <= buf_.size(), "fill beyond the read buffer");
+  GREGOR_ASSERT(n <= buf_capacity_, "fill beyond the read buffer");
   if (buffered() >= n) co_return std::error_code{};
   if (begin_ == end_) begin_ = end_ = 0;
+  if (n > buf_.size()) grow(n);
   if (buf_.size() - begin_ < n) {
     // Not enough room after the unconsumed bytes: move them to the front.
     std::memmove(buf_.data(), buf_.data() + begin_, buffered());
@@ -65,10 +67,18 @@ asio::awaitable<std::error_code> FrameReader::fill(size_t n) {
         co_await socket_.async_read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_),
                                          asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return ec;
+    // A read that filled all the free space suggests a pipelined burst: give
+    // the next reads more room.
+    if (end_ + got == buf_.size()) grow(buf_.size() * 2);
     end_ += got;
     last_read_ = std::chrono::steady_clock::now();
   }
   co_return std::error_code{};
+}
+
+void FrameReader::grow(size_t at_least) {
+  size_t size = std::min(buf_capacity_, std::max(at_least, buf_.size()));
+  if (size > buf_.size()) buf_.resize(size);
 }
 
 asio::awaitable<FrameResult> FrameReader::next() {
@@ -88,7 +98,7 @@ asio::awaitable<FrameResult> FrameReader::next() {
     co_return r;
   }
   auto len = static_cast<size_t>(size);
-  if (len > buf_.size()) co_return co_await read_large(size);
+  if (len > buf_capacity_) co_return co_await read_large(size);
   if (auto ec = co_await fill(len)) co_return failure(ec, true);
   r.status = FrameStatus::kFrame;
   r.frame =

@@ -1,9 +1,11 @@
 // FrameReader: cuts the inbound byte stream of one connection into Kafka
 // request frames (int32 size prefix + that many bytes).
 //
-// Small frames are cut out of a fixed read buffer, so one read syscall can
-// deliver many pipelined requests; a frame larger than that buffer is read
-// straight into its own allocation. The size prefix is validated before any
+// Small frames are cut out of a read buffer, so one read syscall can deliver
+// many pipelined requests; a frame larger than the buffer's capacity is read
+// straight into its own allocation. The buffer starts small (most connections
+// carry a few small requests at a time) and grows up to its capacity when
+// reads fill it. The size prefix is validated before any
 // allocation: a negative size, one above `max_frame_bytes`
 // (socket.request.max.bytes) or one too small to hold a request header ends
 // the stream without allocating, so no input can make the broker allocate
@@ -60,9 +62,13 @@ class FrameReader {
   asio::awaitable<std::error_code> fill(size_t n);
   asio::awaitable<FrameResult> read_large(int32_t size);
   static FrameResult failure(std::error_code ec, bool mid_frame);
+  void grow(size_t at_least);
+
+  static constexpr size_t kInitialBufferBytes = 8 * 1024;
 
   asio::ip::tcp::socket& socket_;
   const int32_t max_frame_bytes_;
+  const size_t buf_capacity_;
   std::vector<uint8_t> buf_;
   size_t begin_ = 0;  // first unconsumed byte in buf_
   size_t end_ = 0;    // one past the last received byte in buf_

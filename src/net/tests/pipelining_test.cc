@@ -99,7 +99,11 @@ TEST(Pipelining, ManySmallAndLargeFramesInterleaved) {
   std::vector<std::string> payloads;
   std::vector<uint8_t> burst;
   for (int i = 0; i < 200; ++i) {
-    size_t n = (i % 17 == 0) ? 300000 + static_cast<size_t>(i) : static_cast<size_t>(i % 50);
+    // Tiny frames, mid-size ones that make the read buffer grow, and frames
+    // larger than the read buffer's capacity.
+    size_t n = static_cast<size_t>(i % 50);
+    if (i % 13 == 0) n = 20000 + static_cast<size_t>(i);
+    if (i % 17 == 0) n = 300000 + static_cast<size_t>(i);
     payloads.emplace_back(n, static_cast<char>('a' + i % 26));
     auto f = frame_request(i, op_echo(payloads.back()));
     burst.insert(burst.end(), f.begin(), f.end());
