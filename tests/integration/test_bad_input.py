@@ -39,6 +39,10 @@ BAD_STREAMS = {
     "zero_size": struct.pack(">i", 0),
     "header_shorter_than_declared": frame(b"\x00\x12\x00"),
     "client_id_longer_than_frame": frame(struct.pack(">hhih", 18, 0, 1, 500) + b"abc"),
+    # Metadata v1 whose topics array count needs 4 bytes but only 2 follow.
+    "body_shorter_than_schema": frame(header_v1(3, 1, 1, "short-body") + b"\x00\x00"),
+    # Metadata v1 claiming 2^31-1 topics with none present: must not allocate for them.
+    "huge_array_count": frame(header_v1(3, 1, 1, "huge-array") + struct.pack(">i", 0x7FFFFFFF)),
 }
 
 
@@ -107,6 +111,18 @@ def test_api_versions_above_max_gets_v0_unsupported_version(broker):
         # The connection stays open and usable.
         _, body = c.request(kafka_wire.API_VERSIONS, 0)
         assert kafka_wire.parse_api_versions_v0(body)[0] == 0
+
+
+def test_api_versions_v3_with_invalid_software_name(broker):
+    """v3+ client software name/version must match Kafka's pattern, else INVALID_REQUEST (42)."""
+    with Conn(broker.bootstrap) as c:
+        hdr = header_v1(kafka_wire.API_VERSIONS, 3, 5, "bad-name-client") + b"\x00"  # header v2: empty tags
+        body = b"\x06bad!!" + b"\x041.0" + b"\x00"  # compact strings "bad!!", "1.0"; no tags
+        c.send_raw(frame(hdr + body))
+        resp = c.read_frame()
+        assert resp is not None, "broker closed the connection instead of answering INVALID_REQUEST"
+        (corr, err) = struct.unpack_from(">ih", resp, 0)
+        assert (corr, err) == (5, 42), f"correlation id {corr}, error {err}; expected 5, 42 INVALID_REQUEST"
 
 
 def test_normal_client_after_all_bad_input(broker):
