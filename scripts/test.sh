@@ -78,6 +78,18 @@ record() {
   SUMMARY+=("$(printf '%-28s %5d passed, %3d failed%s' "$name" "$passed" "$failed" "${extra:+  ($extra)}")")
 }
 
+# record_step NAME RC: a step that is not a test suite (install, build): shown as
+# ok/FAILED; a failure counts as one failed test.
+record_step() {
+  if [ "$2" -eq 0 ]; then
+    SUMMARY+=("$(printf '%-28s ok' "$1")")
+  else
+    ANY_FAILURE=1
+    TOTAL_FAILED=$((TOTAL_FAILED + 1))
+    SUMMARY+=("$(printf '%-28s FAILED (exit code %d)' "$1" "$2")")
+  fi
+}
+
 # run_logged NAME TIMEOUT_S CMD...: runs CMD (output to the console and to
 # build/test-logs/NAME.log) under a time limit; sets RC.
 run_logged() {
@@ -115,7 +127,7 @@ pytest_suite() { # pytest_suite NAME TIMEOUT_S ARGS...
 
 # 1. Dependencies and build -------------------------------------------------
 run_logged install-deps 1200 bash scripts/install-deps.sh
-record install-deps 0 0 "$RC"
+record_step install-deps "$RC"
 
 run_logged configure 600 cmake --preset "$PRESET"
 CONF_RC=$RC
@@ -125,7 +137,7 @@ if [ "$CONF_RC" -eq 0 ]; then
 else
   BUILD_RC=$CONF_RC
 fi
-record "build ($PRESET)" 0 0 "$BUILD_RC"
+record_step "build ($PRESET)" "$BUILD_RC"
 
 # 2. Unit tests ---------------------------------------------------------------
 run_logged unit 900 ctest --preset "$PRESET" -L unit --output-on-failure --no-tests=error --timeout 300 -j "$JOBS"
@@ -184,7 +196,7 @@ fuzz_smoke() {
   rm -rf "$probe"
   run_logged fuzz-build 1800 bash -c 'cmake --preset fuzz && cmake --build --preset fuzz -j "$0" --target "$@"' \
     "$JOBS" "${targets[@]}"
-  record "fuzz build" 0 0 "$RC"
+  record_step "fuzz build" "$RC"
   [ "$RC" -eq 0 ] || return
   local passed=0 failed=0 t
   for t in "${targets[@]}"; do
