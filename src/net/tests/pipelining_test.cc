@@ -92,6 +92,25 @@ TEST(Pipelining, ReadingPausesAtTheByteBudget) {
   }
 }
 
+TEST(Pipelining, ClientThatDoesNotReadStopsBeingRead) {
+  // Responses of 1 MiB that the client never reads: once the socket buffers
+  // are full the writer waits, slots are not released, and reading stops.
+  ScriptedHandler handler;
+  ConnectionOptions opts;
+  opts.max_inflight_requests = 8;
+  ServerHarness server(handler, 1, opts);
+  TestClient c(server.port());
+  int rcvbuf = 64 * 1024;
+  ::setsockopt(c.fd(), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  for (int i = 0; i < 200; ++i) ASSERT_TRUE(c.send_request(i, op_memory(1 << 20)));
+  std::this_thread::sleep_for(300ms);
+  int started = handler.started.load();
+  EXPECT_GE(started, 8);
+  EXPECT_LT(started, 100) << "the server kept reading although nothing could be written";
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(handler.started.load(), started);  // and stays stopped
+}
+
 TEST(Pipelining, ManySmallAndLargeFramesInterleaved) {
   ScriptedHandler handler;
   ServerHarness server(handler, 1);
