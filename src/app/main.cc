@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
   std::string config_file;
   std::vector<std::string> overrides;
   std::string log_level = "info";
-  auto* serve = app.add_subcommand("serve", "Run a broker (default: localhost:9092, data in ./gregor-data)");
+  auto* serve =
+      app.add_subcommand("serve", "Run a broker (default: localhost:9092, data in ./gregor-data)");
   serve->add_option("-c,--config", config_file, "server.properties-style configuration file")
       ->check(CLI::ExistingFile);
   serve->add_option("--override", overrides, "KEY=VALUE configuration override (repeatable)");
@@ -22,7 +23,8 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  gregor serve\n"
       "  gregor serve --config server.properties\n"
-      "  gregor serve --override listeners=PLAINTEXT://127.0.0.1:19092 --override log.dirs=/var/lib/gregor");
+      "  gregor serve --override listeners=PLAINTEXT://127.0.0.1:19092 --override "
+      "log.dirs=/var/lib/gregor");
 
   CLI11_PARSE(app, argc, argv);
   gregor::log::init();

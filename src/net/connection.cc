@@ -152,7 +152,7 @@ asio::awaitable<void> Connection::read_loop([[maybe_unused]] std::shared_ptr<Con
   writer_wake_.notify();
 }
 
-bool Connection::dispatch(std::shared_ptr<std::vector<uint8_t>> frame) {
+bool Connection::dispatch(std::shared_ptr<gregor::FrameBytes> frame) {
   auto slot = std::make_unique<Slot>();
   ByteReader r(frame->data(), frame->size());
   if (!protocol::decode_request_header(r, slot->request.header)) {

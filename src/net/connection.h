@@ -85,7 +85,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::awaitable<void> run_handler(std::shared_ptr<Connection> self, Slot* slot);
 
   bool has_capacity() const;
-  bool dispatch(std::shared_ptr<std::vector<uint8_t>> frame);
+  bool dispatch(std::shared_ptr<gregor::FrameBytes> frame);
   // Frames the finished responses at the head of the queue into batch_.
   // Returns how many slots it consumed; sets close_reason when one of them
   // ends the connection.

@@ -102,7 +102,7 @@ asio::awaitable<FrameResult> FrameReader::next() {
   if (auto ec = co_await fill(len)) co_return failure(ec, true);
   r.status = FrameStatus::kFrame;
   r.frame =
-      std::make_shared<std::vector<uint8_t>>(buf_.data() + begin_, buf_.data() + begin_ + len);
+      std::make_shared<gregor::FrameBytes>(buf_.data() + begin_, buf_.data() + begin_ + len);
   begin_ += len;
   co_return r;
 }
@@ -112,7 +112,7 @@ asio::awaitable<FrameResult> FrameReader::next() {
 // large produce requests that dominate throughput).
 asio::awaitable<FrameResult> FrameReader::read_large(int32_t size) {
   auto len = static_cast<size_t>(size);
-  auto frame = std::make_shared<std::vector<uint8_t>>(len);
+  auto frame = std::make_shared<gregor::FrameBytes>(len);
   size_t have = std::min(len, buffered());
   std::memcpy(frame->data(), buf_.data() + begin_, have);
   begin_ += have;

@@ -22,6 +22,8 @@
 #include <system_error>
 #include <vector>
 
+#include "base/frame_bytes.h"
+
 namespace gregor::net {
 
 // api_key + api_version + correlation_id: the smallest request header (v0).
@@ -39,7 +41,7 @@ enum class FrameStatus {
 
 struct FrameResult {
   FrameStatus status = FrameStatus::kEof;
-  std::shared_ptr<std::vector<uint8_t>> frame;
+  std::shared_ptr<gregor::FrameBytes> frame;
   int64_t size = 0;
   std::error_code error;
 };

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/byte_writer.h"
+#include "base/frame_bytes.h"
 #include "protocol/header.h"
 
 namespace gregor::net {
@@ -28,8 +29,8 @@ struct ConnectionInfo {
 
 struct Request {
   protocol::RequestHeader header;
-  std::span<const uint8_t> body;                // request body (after the header) inside `frame`
-  std::shared_ptr<std::vector<uint8_t>> frame;  // owns the bytes; handlers may keep it alive
+  std::span<const uint8_t> body;              // request body (after the header) inside `frame`
+  std::shared_ptr<gregor::FrameBytes> frame;  // owns the bytes; handlers may keep it alive
   const ConnectionInfo* conn = nullptr;
 };
 

@@ -24,7 +24,9 @@ constexpr ApiSupport kSupported[] = {
 
 }  // namespace
 
-std::span<const ApiSupport> supported_apis() { return kSupported; }
+std::span<const ApiSupport> supported_apis() {
+  return kSupported;
+}
 
 const ApiSupport* find_supported(int16_t key) {
   for (const auto& s : kSupported) {

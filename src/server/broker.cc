@@ -45,7 +45,8 @@ Broker::Broker(config::BrokerConfig config, net::ShardSet& shards)
 Broker::~Broker() = default;
 
 unsigned Broker::owner_shard(const Uuid& topic, int32_t partition) const {
-  return static_cast<unsigned>((std::hash<Uuid>{}(topic) + static_cast<size_t>(partition)) % shards_.size());
+  return static_cast<unsigned>((std::hash<Uuid>{}(topic) + static_cast<size_t>(partition)) %
+                               shards_.size());
 }
 
 ShardPartitions& Broker::local_partitions() {
@@ -65,7 +66,8 @@ config::Endpoint Broker::advertised_endpoint(const std::string& listener_name) c
   for (const auto& candidate : config_.advertised_listeners) {
     if (candidate.listener_name == listener_name) ep = candidate;
   }
-  if (ep.listener_name.empty() && !config_.advertised_listeners.empty()) ep = config_.advertised_listeners[0];
+  if (ep.listener_name.empty() && !config_.advertised_listeners.empty())
+    ep = config_.advertised_listeners[0];
   if (ep.host.empty() || ep.host == "0.0.0.0" || ep.host == "::") ep.host = local_hostname();
   if (ep.port == 0 && net_) ep.port = net_->bound_port(ep.listener_name);
   return ep;
@@ -79,7 +81,8 @@ Result<Ok, std::string> Broker::start() {
   }
   metadata::EmbeddedStoreOptions store_options;
   store_options.node_id = config_.node_id;
-  auto store = metadata::EmbeddedMetadataStore::open(config_.log_dirs[0], SystemClock::instance(), store_options);
+  auto store = metadata::EmbeddedMetadataStore::open(config_.log_dirs[0], SystemClock::instance(),
+                                                     store_options);
   if (!store.ok()) return Err("cannot open the metadata store: " + store.error());
   store_ = std::move(store).value();
   cluster_id_ = store_->cluster_id();
@@ -124,7 +127,8 @@ Result<Ok, std::string> Broker::open_partitions() {
         std::string dir = topic_manager_->partition_dir(topic->name, p);
         auto log = storage::PartitionLog::open(
             dir, topic->name, p, to_log_config(topic->config), partitions_[s]->io(),
-            [this, s](std::function<void()> fn) { shards_.post(s, std::move(fn)); }, SystemClock::instance());
+            [this, s](std::function<void()> fn) { shards_.post(s, std::move(fn)); },
+            SystemClock::instance());
         if (!log.ok()) {
           promise->set_value("cannot open log " + dir);
           return;

@@ -47,7 +47,9 @@ class Broker {
   const config::BrokerConfig& config() const { return config_; }
   net::ShardSet& shards() { return shards_; }
   std::shared_ptr<const TopicTable> topics() const { return std::atomic_load(&topics_); }
-  void publish(std::shared_ptr<const TopicTable> next) { std::atomic_store(&topics_, std::move(next)); }
+  void publish(std::shared_ptr<const TopicTable> next) {
+    std::atomic_store(&topics_, std::move(next));
+  }
   const std::string& cluster_id() const { return cluster_id_; }
   int32_t node_id() const { return config_.node_id; }
   metadata::MetadataStore& store() { return *store_; }

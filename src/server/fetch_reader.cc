@@ -11,7 +11,8 @@ namespace gregor::server {
 namespace {
 
 // Resolves the topic of a target; sets `read.error` when it cannot be read.
-const TopicInfo* resolve(const TopicTable& table, const FetchTarget& t, bool by_id, PartitionRead& read) {
+const TopicInfo* resolve(const TopicTable& table, const FetchTarget& t, bool by_id,
+                         PartitionRead& read) {
   const TopicInfo* topic = by_id ? table.find(t.topic_id) : table.find(t.topic);
   if (topic == nullptr) {
     read.error = by_id ? ErrorCode::kUnknownTopicId : ErrorCode::kUnknownTopicOrPartition;
@@ -110,7 +111,8 @@ asio::awaitable<void> wait_for_data(Broker& broker, const std::vector<FetchTarge
       return true;
     });
   }
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
   if (left.count() > 0) co_await wake->wait(left);
   for (auto& [owner, watches] : by_owner) {
     co_await broker.shards().invoke_on(owner, [&, owner = owner] {

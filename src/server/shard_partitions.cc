@@ -4,7 +4,9 @@
 
 namespace gregor::server {
 
-ShardPartitions::ShardPartitions(unsigned shard) : io_("io-" + std::to_string(shard)) { io_.start(); }
+ShardPartitions::ShardPartitions(unsigned shard) : io_("io-" + std::to_string(shard)) {
+  io_.start();
+}
 
 void ShardPartitions::close_all() {
   for (auto& [key, log] : logs_) log->close();

@@ -15,12 +15,15 @@ namespace {
 // Upper bound on partitions per topic request: a typo must not create millions of logs.
 constexpr int32_t kMaxPartitions = 100000;
 
-TopicResult fail(ErrorCode code, std::string message) { return {code, std::move(message), nullptr}; }
+TopicResult fail(ErrorCode code, std::string message) {
+  return {code, std::move(message), nullptr};
+}
 
 // Runs `op` on the controller executor under the manager's lock.
 template <typename Op>
 asio::awaitable<TopicResult> on_controller(Broker& broker, Op op) {
-  co_return co_await asio::co_spawn(broker.controller_executor(), std::move(op), asio::use_awaitable);
+  co_return co_await asio::co_spawn(broker.controller_executor(), std::move(op),
+                                    asio::use_awaitable);
 }
 
 }  // namespace
@@ -74,8 +77,8 @@ TopicResult TopicManager::validate_create(CreateTopicArgs& args) const {
   }
   if (args.partitions > kMaxPartitions) {
     return fail(ErrorCode::kInvalidPartitions,
-                "Number of partitions " + std::to_string(args.partitions) + " exceeds the limit of " +
-                    std::to_string(kMaxPartitions) + ".");
+                "Number of partitions " + std::to_string(args.partitions) +
+                    " exceeds the limit of " + std::to_string(kMaxPartitions) + ".");
   }
   if (args.replication_factor == -1) args.replication_factor = cfg.default_replication_factor;
   if (args.replication_factor <= 0) {
@@ -85,8 +88,9 @@ TopicResult TopicManager::validate_create(CreateTopicArgs& args) const {
   if (args.replication_factor > 1) {
     auto rf = std::to_string(args.replication_factor);
     return fail(ErrorCode::kInvalidReplicationFactor,
-                "Unable to replicate the partition " + rf + " time(s): The target replication factor of " +
-                    rf + " cannot be reached because only 1 broker(s) are registered.");
+                "Unable to replicate the partition " + rf +
+                    " time(s): The target replication factor of " + rf +
+                    " cannot be reached because only 1 broker(s) are registered.");
   }
   if (auto err = config::validate_topic_configs(args.configs, cfg)) {
     return fail(ErrorCode::kInvalidConfig, *err);
@@ -106,7 +110,8 @@ asio::awaitable<TopicResult> TopicManager::do_create(CreateTopicArgs args) {
     info.config = config::resolve_topic_config(info.overrides, broker_.config());
     result.topic = std::make_shared<const TopicInfo>(info);
     if (!args.validate_only) {
-      auto stored = broker_.store().create_topic({info.name, info.id, info.partitions, info.overrides});
+      auto stored =
+          broker_.store().create_topic({info.name, info.id, info.partitions, info.overrides});
       if (!stored.ok()) {
         log::error("could not record topic '{}': {}", info.name, stored.error());
         result = fail(ErrorCode::kKafkaStorageError, stored.error());
@@ -158,9 +163,10 @@ asio::awaitable<TopicResult> TopicManager::do_create_partitions(std::string name
   if (found == nullptr) {
     result = fail(ErrorCode::kUnknownTopicOrPartition, "The topic '" + name + "' does not exist.");
   } else if (count < found->partitions) {
-    result = fail(ErrorCode::kInvalidPartitions,
-                  "Topic currently has " + std::to_string(found->partitions) +
-                      " partitions, which is higher than the requested " + std::to_string(count) + ".");
+    result =
+        fail(ErrorCode::kInvalidPartitions,
+             "Topic currently has " + std::to_string(found->partitions) +
+                 " partitions, which is higher than the requested " + std::to_string(count) + ".");
   } else if (count == found->partitions) {
     result = fail(ErrorCode::kInvalidPartitions,
                   "Topic already has " + std::to_string(count) + " partitions.");

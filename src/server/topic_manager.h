@@ -39,7 +39,8 @@ class TopicManager {
   // Callable from any shard's coroutine; the work hops to the controller.
   asio::awaitable<TopicResult> create_topic(CreateTopicArgs args);
   asio::awaitable<TopicResult> delete_topic(Uuid id);
-  asio::awaitable<TopicResult> create_partitions(std::string name, int32_t count, bool validate_only);
+  asio::awaitable<TopicResult> create_partitions(std::string name, int32_t count,
+                                                 bool validate_only);
   // Creates `name` with the broker defaults if auto.create.topics.enable allows it;
   // returns the topic (existing or new), or nullptr.
   asio::awaitable<std::shared_ptr<const TopicInfo>> auto_create(std::string name);
@@ -52,7 +53,8 @@ class TopicManager {
  private:
   asio::awaitable<TopicResult> do_create(CreateTopicArgs args);
   asio::awaitable<TopicResult> do_delete(Uuid id);
-  asio::awaitable<TopicResult> do_create_partitions(std::string name, int32_t count, bool validate_only);
+  asio::awaitable<TopicResult> do_create_partitions(std::string name, int32_t count,
+                                                    bool validate_only);
   TopicResult validate_create(CreateTopicArgs& args) const;
   asio::awaitable<void> close_logs(const TopicInfo& topic);
 

@@ -7,7 +7,9 @@
 
 namespace gregor::server {
 
-inline constexpr int32_t acl_bit(int code) { return int32_t{1} << code; }
+inline constexpr int32_t acl_bit(int code) {
+  return int32_t{1} << code;
+}
 
 // READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS.
 inline constexpr int32_t kTopicOperations = acl_bit(3) | acl_bit(4) | acl_bit(5) | acl_bit(6) |

@@ -9,7 +9,8 @@ namespace gregor::server {
 
 asio::awaitable<net::Response> handle_create_partitions(Broker& broker, net::Request& req) {
   protocol::CreatePartitionsRequest request;
-  if (!decode_body(req, request)) co_return close_connection(req, "malformed CreatePartitions request");
+  if (!decode_body(req, request))
+    co_return close_connection(req, "malformed CreatePartitions request");
   protocol::CreatePartitionsResponse resp;
   for (const auto& t : request.topics) {
     protocol::CreatePartitionsResponse::CreatePartitionsTopicResult r;

@@ -48,13 +48,14 @@ std::optional<Result_> to_args(const CreateTopicsRequest::CreatableTopic& t, int
   for (const auto& a : t.assignments) {
     if (a.broker_ids.size() != 1 || a.broker_ids[0] != node) {
       return error_result(t.name, ErrorCode::kInvalidReplicaAssignment,
-                          "Replica assignment must name exactly this broker (" + std::to_string(node) +
-                              ") for every partition.");
+                          "Replica assignment must name exactly this broker (" +
+                              std::to_string(node) + ") for every partition.");
     }
     indexes.insert(a.partition_index);
   }
   auto n = static_cast<int32_t>(t.assignments.size());
-  if (static_cast<int32_t>(indexes.size()) != n || *indexes.begin() != 0 || *indexes.rbegin() != n - 1) {
+  if (static_cast<int32_t>(indexes.size()) != n || *indexes.begin() != 0 ||
+      *indexes.rbegin() != n - 1) {
     return error_result(t.name, ErrorCode::kInvalidReplicaAssignment,
                         "Partitions should be a consecutive 0-based integer sequence");
   }
@@ -94,9 +95,9 @@ asio::awaitable<net::Response> handle_create_topics(Broker& broker, net::Request
   CreateTopicsResponse resp;
   for (const auto& t : request.topics) {
     if (seen[t.name] > 1) {
-      resp.topics.push_back(error_result(
-          t.name, ErrorCode::kInvalidRequest,
-          "Create topics request contains multiple entries for the topic " + t.name));
+      resp.topics.push_back(
+          error_result(t.name, ErrorCode::kInvalidRequest,
+                       "Create topics request contains multiple entries for the topic " + t.name));
       continue;
     }
     CreateTopicArgs args;

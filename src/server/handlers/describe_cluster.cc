@@ -9,12 +9,15 @@ namespace gregor::server {
 
 asio::awaitable<net::Response> handle_describe_cluster(Broker& broker, net::Request& req) {
   protocol::DescribeClusterRequest request;
-  if (!decode_body(req, request)) co_return close_connection(req, "malformed DescribeCluster request");
+  if (!decode_body(req, request))
+    co_return close_connection(req, "malformed DescribeCluster request");
   protocol::DescribeClusterResponse resp;
   resp.endpoint_type = request.endpoint_type;
   if (request.endpoint_type != 1) {
     resp.error_code = to_wire(ErrorCode::kMismatchedEndpointType);
-    resp.error_message = "The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER";
+    resp.error_message =
+        "The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type "
+        "CONTROLLER";
     co_return respond(resp, req);
   }
   resp.cluster_id = broker.cluster_id();
@@ -25,9 +28,8 @@ asio::awaitable<net::Response> handle_describe_cluster(Broker& broker, net::Requ
   self.host = endpoint.host;
   self.port = endpoint.port;
   resp.brokers.push_back(self);
-  resp.cluster_authorized_operations = request.include_cluster_authorized_operations
-                                           ? kClusterOperations
-                                           : kOperationsNotRequested;
+  resp.cluster_authorized_operations =
+      request.include_cluster_authorized_operations ? kClusterOperations : kOperationsNotRequested;
   co_return respond(resp, req);
 }
 

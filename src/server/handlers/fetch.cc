@@ -56,19 +56,22 @@ void update_session(FetchSession& session, const FetchRequest& request, bool by_
       gone.topic = f.topic;
       gone.topic_id = f.topic_id;
       gone.partition = p;
-      std::erase_if(session.partitions, [&](const FetchTarget& s) { return same_partition(s, gone, by_id); });
+      std::erase_if(session.partitions,
+                    [&](const FetchTarget& s) { return same_partition(s, gone, by_id); });
     }
   }
 }
 
 // True if an incremental response must carry this partition.
 bool has_news(const FetchTarget& sent, const PartitionRead& read) {
-  return read.error != ErrorCode::kNone || read.bytes > 0 || read.high_watermark != sent.sent_high_watermark ||
+  return read.error != ErrorCode::kNone || read.bytes > 0 ||
+         read.high_watermark != sent.sent_high_watermark ||
          read.log_start_offset != sent.sent_log_start_offset ||
          read.last_stable_offset != sent.sent_last_stable_offset;
 }
 
-FetchResponse::PartitionData partition_data(const FetchTarget& t, PartitionRead& read, bool read_committed) {
+FetchResponse::PartitionData partition_data(const FetchTarget& t, PartitionRead& read,
+                                            bool read_committed) {
   FetchResponse::PartitionData p;
   p.partition_index = t.partition;
   p.error_code = to_wire(read.error);
@@ -87,9 +90,10 @@ FetchResponse::PartitionData partition_data(const FetchTarget& t, PartitionRead&
   return p;
 }
 
-void add_partition(FetchResponse& resp, const FetchTarget& t, FetchResponse::PartitionData data, bool by_id) {
-  if (resp.responses.empty() ||
-      (by_id ? resp.responses.back().topic_id != t.topic_id : resp.responses.back().topic != t.topic)) {
+void add_partition(FetchResponse& resp, const FetchTarget& t, FetchResponse::PartitionData data,
+                   bool by_id) {
+  if (resp.responses.empty() || (by_id ? resp.responses.back().topic_id != t.topic_id
+                                       : resp.responses.back().topic != t.topic)) {
     auto& topic = resp.responses.emplace_back();
     topic.topic = t.topic;
     topic.topic_id = t.topic_id;
@@ -133,7 +137,8 @@ asio::awaitable<net::Response> handle_fetch(Broker& broker, net::Request& req) {
     incremental = true;
   }
 
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(request.max_wait_ms, 0));
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(std::max(request.max_wait_ms, 0));
   std::vector<PartitionRead> reads;
   for (;;) {
     reads = co_await read_partitions(broker, targets, request.max_bytes, by_id);

@@ -16,7 +16,8 @@ constexpr const char* kNotYet = "This broker does not run a group or transaction
 
 asio::awaitable<net::Response> handle_find_coordinator(Broker&, net::Request& req) {
   protocol::FindCoordinatorRequest request;
-  if (!decode_body(req, request)) co_return close_connection(req, "malformed FindCoordinator request");
+  if (!decode_body(req, request))
+    co_return close_connection(req, "malformed FindCoordinator request");
   protocol::FindCoordinatorResponse resp;
   if (req.header.api_version < 4) {
     resp.error_code = to_wire(ErrorCode::kCoordinatorNotAvailable);

@@ -66,7 +66,8 @@ asio::awaitable<net::Response> handle_metadata(Broker& broker, net::Request& req
   const bool all_topics = !request.topics.has_value() || (version == 0 && request.topics->empty());
   if (all_topics) {
     auto table = broker.topics();
-    for (const TopicInfo* t : table->sorted()) resp.topics.push_back(describe_topic(*t, node, topic_ops));
+    for (const TopicInfo* t : table->sorted())
+      resp.topics.push_back(describe_topic(*t, node, topic_ops));
     co_return respond(resp, req);
   }
   const bool may_create = version < 4 || request.allow_auto_topic_creation;
@@ -74,8 +75,9 @@ asio::awaitable<net::Response> handle_metadata(Broker& broker, net::Request& req
     auto table = broker.topics();
     if (!wanted.name.has_value()) {
       const TopicInfo* t = table->find(wanted.topic_id);
-      resp.topics.push_back(t ? describe_topic(*t, node, topic_ops)
-                              : topic_error(ErrorCode::kUnknownTopicId, std::nullopt, wanted.topic_id));
+      resp.topics.push_back(
+          t ? describe_topic(*t, node, topic_ops)
+            : topic_error(ErrorCode::kUnknownTopicId, std::nullopt, wanted.topic_id));
       continue;
     }
     const std::string& name = *wanted.name;

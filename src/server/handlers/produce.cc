@@ -33,9 +33,10 @@ struct Pending {
   std::shared_ptr<Ack> ack;  // null: nothing to wait for
 };
 
-ErrorCode check_partition(const net::Request& req, const ProduceRequest& request, const TopicInfo* topic,
-                          const ProduceRequest::PartitionProduceData& pd) {
-  if (request.acks != 0 && request.acks != 1 && request.acks != -1) return ErrorCode::kInvalidRequiredAcks;
+ErrorCode check_partition(const net::Request& req, const ProduceRequest& request,
+                          const TopicInfo* topic, const ProduceRequest::PartitionProduceData& pd) {
+  if (request.acks != 0 && request.acks != 1 && request.acks != -1)
+    return ErrorCode::kInvalidRequiredAcks;
   if (topic == nullptr || pd.index < 0 || pd.index >= topic->partitions) {
     return ErrorCode::kUnknownTopicOrPartition;
   }
@@ -56,9 +57,9 @@ record::ValidationOptions validation_options(const TopicInfo& topic, int16_t ver
 }
 
 // Validates and appends one partition's batch; fills `out` and returns what to wait for.
-asio::awaitable<std::shared_ptr<Ack>> append_partition(Broker& broker, int16_t version, int16_t acks, const TopicInfo& topic,
-                                                       const ProduceRequest::PartitionProduceData& pd,
-                                                       PartitionResponse& out) {
+asio::awaitable<std::shared_ptr<Ack>> append_partition(
+    Broker& broker, int16_t version, int16_t acks, const TopicInfo& topic,
+    const ProduceRequest::PartitionProduceData& pd, PartitionResponse& out) {
   auto& data = pd.records.data;
   std::span<uint8_t> batch(const_cast<uint8_t*>(data.data()), data.size());  // we own the frame
   auto options = validation_options(topic, version);
@@ -130,7 +131,8 @@ asio::awaitable<net::Response> handle_produce(Broker& broker, net::Request& req)
         out.error_code = to_wire(err);
         continue;
       }
-      auto ack = co_await append_partition(broker, req.header.api_version, request.acks, *topic, pd, out);
+      auto ack =
+          co_await append_partition(broker, req.header.api_version, request.acks, *topic, pd, out);
       if (ack) pending.push_back({&out, std::move(ack)});
     }
   }

@@ -13,7 +13,8 @@ TEST(Completion, ValueFromAnotherThreadResumesWaiter) {
   asio::io_context io;
   auto c = Completion<int>::make(io.get_executor());
   int got = 0;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> { got = co_await c->wait(); }, asio::detached);
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { got = co_await c->wait(); }, asio::detached);
   std::thread other([c] { c->complete(42); });
   io.run();
   other.join();
@@ -41,7 +42,8 @@ TEST(Completion, FirstValueWins) {
   c->complete(1);
   c->complete(2);
   int got = 0;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> { got = co_await c->wait(); }, asio::detached);
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { got = co_await c->wait(); }, asio::detached);
   io.run();
   EXPECT_EQ(got, 1);
 }
