@@ -5,7 +5,7 @@
 // per GB, for O_DIRECT and buffered (page cache) writes.
 //
 //   storage_bench [--dir=PATH] [--total-mib=1024] [--batch-kib=16,64,256,1024]
-//                 [--inflight-mib=8] [--modes=direct,buffered]
+//                 [--inflight-kib=8192] [--modes=direct,buffered]
 //
 // Prints figures; never asserts on them.
 #include <sys/resource.h>
@@ -176,8 +176,8 @@ int main(int argc, char** argv) {
       o.dir = *v;
     } else if (auto v = value("total-mib")) {
       o.total_bytes = std::stoll(*v) << 20;
-    } else if (auto v = value("inflight-mib")) {
-      o.inflight_bytes = std::stoll(*v) << 20;
+    } else if (auto v = value("inflight-kib")) {
+      o.inflight_bytes = std::stoll(*v) << 10;
     } else if (auto v = value("batch-kib")) {
       o.batch_bytes.clear();
       for (const auto& b : split(*v))
@@ -187,14 +187,14 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: storage_bench [--dir=PATH] [--total-mib=N] [--batch-kib=16,64,...] "
-                   "[--inflight-mib=N] [--modes=direct,buffered]\n");
+                   "[--inflight-kib=N] [--modes=direct,buffered]\n");
       return 2;
     }
   }
   std::filesystem::create_directories(o.dir);
-  std::printf("storage_bench: %lld MiB per run, %lld MiB in flight, 1 KiB records, dir %s\n",
+  std::printf("storage_bench: %lld MiB per run, %lld KiB in flight, 1 KiB records, dir %s\n",
               static_cast<long long>(o.total_bytes >> 20),
-              static_cast<long long>(o.inflight_bytes >> 20), o.dir.c_str());
+              static_cast<long long>(o.inflight_bytes >> 10), o.dir.c_str());
   for (size_t b : o.batch_bytes) {
     for (const auto& mode : o.modes) run(o, mode, b);
   }

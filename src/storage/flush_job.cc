@@ -1,5 +1,6 @@
 #include "storage/flush_job.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -53,14 +54,18 @@ int prepare_file(FileIo& io, SegmentFlush& s, const FlushJob& job) {
     }
     if (int r = io.fsync_dir(s.file->dir()); r < 0) return r;
   }
-  if (!s.seal && job.preallocate_bytes > s.file->allocated_bytes()) {
-    int r = io.fallocate(s.file->write_fd(), 0, job.preallocate_bytes);
+  const int64_t need = align_up(s.logical_end);
+  if (job.preallocate && !s.seal && need > s.file->allocated_bytes()) {
+    const int64_t from = s.file->allocated_bytes();
+    const int64_t target =
+        std::min(need + job.preallocate_step_bytes, std::max(job.segment_bytes, need));
+    int r = io.fallocate(s.file->write_fd(), from, target - from);
     if (r == -EOPNOTSUPP) {
       log::debug("{}: no fallocate on this filesystem", s.file->log_path());
     } else if (r < 0) {
       return r;
     }
-    s.file->set_allocated_bytes(job.preallocate_bytes);
+    s.file->set_allocated_bytes(target);
   }
   return 0;
 }

@@ -8,7 +8,8 @@
 //      fsync the directory if the file is new;
 //   2. if the segment was sealed and gets new data: delete its index files
 //      (it is no longer trusted without a scan);
-//   3. preallocate (fallocate) the whole segment once;
+//   3. preallocate (fallocate) a step beyond the end of the write when the
+//      write passes the allocated end;
 //   4. write [page start, logical end) from the tail-cache chunks, the last
 //      partial page from a zero-padded copy;
 //   5. to seal: fsync (data and the size change), trim the file to its
@@ -53,7 +54,9 @@ struct FlushJob {
   int64_t end_offset = 0;  // every offset below it is covered once the job is done
   bool sync = false;       // make end_offset durable (fdatasync)
   bool try_direct = true;
-  int64_t preallocate_bytes = 0;  // 0: no preallocation
+  bool preallocate = false;
+  int64_t preallocate_step_bytes = 0;
+  int64_t segment_bytes = 0;  // preallocation never goes beyond it (unless a batch does)
 };
 
 struct FlushResult {

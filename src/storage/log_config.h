@@ -12,7 +12,14 @@ struct LogConfig {
   int64_t segment_ms = 604800000;          // segment.ms
   int32_t index_interval_bytes = 4096;     // index.interval.bytes
   int32_t segment_index_bytes = 10485760;  // segment.index.bytes (caps offset-index entries)
-  bool preallocate = true;                 // preallocate (fallocate the whole segment up front)
+  bool preallocate = true;                 // preallocate (see preallocate_step_bytes)
+
+  // With `preallocate`, the segment file is fallocate'd ahead of the writes
+  // in steps of this size (capped at segment.bytes), rather than all of
+  // segment.bytes at once: writes then rarely extend the file (an extending
+  // write makes fdatasync journal the new size), while a thousand idle
+  // partitions do not reserve a thousand times segment.bytes of disk.
+  int64_t preallocate_step_bytes = int64_t{32} << 20;
 
   // Write segments with O_DIRECT when the filesystem allows it (falls back to
   // buffered writes automatically on EINVAL). Buffered + fdatasync measured

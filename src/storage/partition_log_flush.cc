@@ -94,7 +94,9 @@ std::shared_ptr<FlushJob> PartitionLog::build_job(bool seal_active) {
   auto job = std::make_shared<FlushJob>();
   job->end_offset = log_end_offset();
   job->try_direct = config_.direct_io;
-  job->preallocate_bytes = config_.preallocate ? config_.segment_bytes : 0;
+  job->preallocate = config_.preallocate;
+  job->preallocate_step_bytes = config_.preallocate_step_bytes;
+  job->segment_bytes = config_.segment_bytes;
   job->sync = seal_active || std::min(durable_target_, job->end_offset) > durable_end_;
   // Start at the oldest segment with work left: older ones are written and sealed.
   auto it = std::prev(segments_.end());
