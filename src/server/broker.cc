@@ -74,11 +74,7 @@ config::Endpoint Broker::advertised_endpoint(const std::string& listener_name) c
 }
 
 Result<Ok, std::string> Broker::start() {
-  for (const auto& dir : config_.log_dirs) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return Err("cannot create log directory " + dir + ": " + ec.message());
-  }
+  if (auto dirs = open_log_directories(); !dirs.ok()) return dirs;
   metadata::EmbeddedStoreOptions store_options;
   store_options.node_id = config_.node_id;
   auto store = metadata::EmbeddedMetadataStore::open(config_.log_dirs[0], SystemClock::instance(),
@@ -111,6 +107,42 @@ Result<Ok, std::string> Broker::start() {
   return Ok{};
 }
 
+// Creates and locks every log directory, so two brokers can never share one.
+Result<Ok, std::string> Broker::open_log_directories() {
+  for (const auto& dir : config_.log_dirs) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Err("cannot create log directory " + dir + ": " + ec.message());
+    auto opened = storage::LogDirectory::open(dir);
+    if (!opened.ok()) {
+      return Err("cannot use log directory " + dir + " (is another broker using it?): " +
+                 std::string(storage::error_name(opened.error())));
+    }
+    log_directories_.push_back(std::move(opened).value());
+  }
+  return Ok{};
+}
+
+storage::OpenOptions Broker::open_options(const std::string& partition_dir,
+                                          const std::string& topic, int32_t partition) const {
+  for (const auto& d : log_directories_) {
+    if (partition_dir.rfind(d->path() + "/", 0) == 0) return d->open_options(topic, partition);
+  }
+  return {};
+}
+
+void Broker::write_checkpoints(const std::vector<storage::PartitionCheckpoint>& all) {
+  for (const auto& d : log_directories_) {
+    std::vector<storage::PartitionCheckpoint> mine;
+    for (const auto& c : all) {
+      std::string dir = topic_manager_->partition_dir(c.topic, c.partition);
+      if (dir.rfind(d->path() + "/", 0) == 0) mine.push_back(c);
+    }
+    if (!d->write_checkpoints(mine).ok())
+      log::warn("could not write the checkpoints of {}", d->path());
+  }
+}
+
 // Opens every partition log on its owner shard, all shards in parallel.
 Result<Ok, std::string> Broker::open_partitions() {
   auto table = topics();
@@ -128,7 +160,7 @@ Result<Ok, std::string> Broker::open_partitions() {
         auto log = storage::PartitionLog::open(
             dir, topic->name, p, to_log_config(topic->config), partitions_[s]->io(),
             [this, s](std::function<void()> fn) { shards_.post(s, std::move(fn)); },
-            SystemClock::instance());
+            SystemClock::instance(), open_options(dir, topic->name, p));
         if (!log.ok()) {
           promise->set_value("cannot open log " + dir);
           return;
@@ -161,16 +193,19 @@ void Broker::remove_orphan_dirs() {
 
 void Broker::stop() {
   if (net_) net_->shutdown(std::chrono::seconds(10));
-  std::vector<std::future<void>> done;
+  using Checkpoints = std::vector<storage::PartitionCheckpoint>;
+  std::vector<std::future<Checkpoints>> done;
   for (unsigned s = 0; s < shards_.size(); ++s) {
-    auto promise = std::make_shared<std::promise<void>>();
+    auto promise = std::make_shared<std::promise<Checkpoints>>();
     done.push_back(promise->get_future());
-    shards_.post(s, [this, s, promise] {
-      partitions_[s]->close_all();
-      promise->set_value();
-    });
+    shards_.post(s, [this, s, promise] { promise->set_value(partitions_[s]->close_all()); });
   }
-  for (auto& f : done) f.wait();
+  Checkpoints all;
+  for (auto& f : done) {
+    auto part = f.get();
+    all.insert(all.end(), part.begin(), part.end());
+  }
+  write_checkpoints(all);
   controller_.join();
   log::info("broker stopped cleanly");
 }

@@ -66,13 +66,20 @@ class Broker {
   // The endpoint advertised for the listener a connection arrived on.
   config::Endpoint advertised_endpoint(const std::string& listener_name) const;
 
+  // Kafka's checkpoint hints for a partition about to be opened.
+  storage::OpenOptions open_options(const std::string& partition_dir, const std::string& topic,
+                                    int32_t partition) const;
+
  private:
+  Result<Ok, std::string> open_log_directories();
   Result<Ok, std::string> open_partitions();
+  void write_checkpoints(const std::vector<storage::PartitionCheckpoint>& all);
   void remove_orphan_dirs();
 
   config::BrokerConfig config_;
   net::ShardSet& shards_;
   asio::thread_pool controller_{1};
+  std::vector<std::unique_ptr<storage::LogDirectory>> log_directories_;  // hold the dir locks
   std::unique_ptr<metadata::MetadataStore> store_;
   std::shared_ptr<const TopicTable> topics_;
   std::string cluster_id_;

@@ -12,7 +12,10 @@ inline storage::LogConfig to_log_config(const config::TopicConfig& t) {
   c.segment_ms = t.segment_ms;
   c.index_interval_bytes = t.index_interval_bytes;
   c.segment_index_bytes = t.segment_index_bytes;
-  c.preallocate = t.preallocate;
+  // Gregor's O_DIRECT write path always preallocates, in steps ahead of the
+  // writes (storage/README.md); Kafka's whole-segment `preallocate` is accepted
+  // for compatibility and has no further effect.
+  c.preallocate = true;
   return c;
 }
 

@@ -8,10 +8,16 @@ ShardPartitions::ShardPartitions(unsigned shard) : io_("io-" + std::to_string(sh
   io_.start();
 }
 
-void ShardPartitions::close_all() {
-  for (auto& [key, log] : logs_) log->close();
+std::vector<storage::PartitionCheckpoint> ShardPartitions::close_all() {
+  std::vector<storage::PartitionCheckpoint> checkpoints;
+  for (auto& [key, log] : logs_) {
+    log->close();
+    checkpoints.push_back(
+        {log->topic(), log->partition(), log->durable_end_offset(), log->log_start_offset()});
+  }
   logs_.clear();
   io_.stop();
+  return checkpoints;
 }
 
 }  // namespace gregor::server

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "base/types.h"
+#include "storage/log_directory.h"
 #include "storage/partition_log.h"
 
 namespace gregor::server {
@@ -42,8 +43,8 @@ class ShardPartitions {
     logs_.erase(it);
     return log;
   }
-  // Closes every log (clean shutdown).
-  void close_all();
+  // Closes every log (clean shutdown) and returns what the checkpoint files need.
+  std::vector<storage::PartitionCheckpoint> close_all();
   storage::IoWorker& io() { return io_; }
   size_t size() const { return logs_.size(); }
 
