@@ -67,6 +67,7 @@ std::optional<Result_> to_args(const CreateTopicsRequest::CreatableTopic& t, int
 Result_ success_result(Broker& broker, const TopicInfo& topic) {
   Result_ r;
   r.name = topic.name;
+  r.error_message = std::nullopt;  // Kafka sends null on success
   r.topic_id = topic.id;
   r.num_partitions = topic.partitions;
   r.replication_factor = 1;
