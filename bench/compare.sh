@@ -11,11 +11,11 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
-# shellcheck source=scripts/proc.sh
+# shellcheck source=bench/scripts/proc.sh
 . "$HERE/scripts/proc.sh"
-# shellcheck source=scripts/rdkperf.sh
+# shellcheck source=bench/scripts/rdkperf.sh
 . "$HERE/scripts/rdkperf.sh"
-# shellcheck source=scripts/brokers.sh
+# shellcheck source=bench/scripts/brokers.sh
 . "$HERE/scripts/brokers.sh"
 
 usage() {
@@ -46,6 +46,10 @@ options:
                         to stderr)
   --keep                keep the work directory (data, logs)
   -h, --help            this text
+
+Exit status: 0 when every measurement ran (whatever the figures), 1 when a
+broker failed to start or died, or a client timed out or saw errors, 2 on a
+usage or set-up error.
 
 environment:
   RDKAFKA_PERFORMANCE   librdkafka's examples/rdkafka_performance (required)
@@ -321,3 +325,14 @@ awk -F'\t' -v format="$FORMAT" -v date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     -v cores="$(nproc)" -v kernel="$(uname -r)" -v gregor_bin="$GREGOR_BIN" \
     -v mock_bin="${MOCK_BROKER:-}" -v mock_retain="${MOCK_RETAIN_BYTES:-}" \
     -f "$HERE/scripts/report.awk" "$RESULTS"
+
+# Exit status 1 (and the work directory kept for its logs) when a measurement
+# did not happen as asked: a broker that failed or died, a client that timed
+# out or saw errors, gregor serving fewer records than asked. Missed targets
+# and the stock mock's short retention (mock `partial`) do not count.
+if awk -F'\t' '($1 == "broker" && $3 != "ok") ||
+               ($1 == "step" && $4 != "ok" && !($2 == "mock" && $4 == "partial")) { bad = 1 }
+               END { exit bad ? 0 : 1 }' "$RESULTS"; then
+    say "some measurements failed; see the status column and $WORK"
+    exit 1
+fi

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Starting and stopping the measured brokers for bench/compare.sh (sourced).
 #
 # One broker runs at a time. broker_start sets BROKER_NAME, BROKER_PID (the
@@ -6,6 +7,7 @@
 # Uses WORK, GREGOR_BIN, GREGOR_OVERRIDES, MOCK_BROKER, MOCK_RETAIN_BYTES,
 # TOPICS and MOCK_READ_TOPICS from the caller.
 
+# shellcheck disable=SC2034 # BROKER_EXIT is read by the caller
 BROKER_NAME=
 BROKER_PID=
 BOOTSTRAP=
@@ -25,7 +27,7 @@ broker_start() {
 # gregor_start -> `gregor serve` on a free loopback port with a fresh data
 # directory; retries with another port if the first one was taken meanwhile.
 gregor_start() {
-    local attempt port waited
+    local attempt port
     rm -rf "$WORK/gregor-data"
     mkdir -p "$WORK/gregor-data"
     for attempt in 1 2 3; do
@@ -43,7 +45,7 @@ gregor_start() {
         "$GREGOR_BIN" "${args[@]}" </dev/null >>"$WORK/gregor.log" 2>&1 &
         BROKER_PID=$!
         BOOTSTRAP=127.0.0.1:$port
-        for waited in $(seq 1 $((START_TIMEOUT_S * 10))); do
+        for _ in $(seq 1 $((START_TIMEOUT_S * 10))); do
             if ! alive "$BROKER_PID"; then
                 wait "$BROKER_PID" 2>/dev/null || true
                 BROKER_PID=
@@ -67,7 +69,7 @@ gregor_start() {
 # one partition. With MOCK_RETAIN_BYTES (bench/scripts/mock_retain), the
 # MOCK_READ_TOPICS keep that many bytes per partition instead of 5 MB.
 mock_start() {
-    local args=(-b 1 -p 1) t waited
+    local args=(-b 1 -p 1) t
     for t in $TOPICS; do
         args+=(-t "$t")
     done
@@ -77,7 +79,7 @@ mock_start() {
     [ -n "${MOCK_RETAIN_BYTES:-}" ] && args+=(-R "$MOCK_RETAIN_BYTES")
     "$MOCK_BROKER" "${args[@]}" </dev/null >"$WORK/mock.log" 2>&1 &
     BROKER_PID=$!
-    for waited in $(seq 1 $((START_TIMEOUT_S * 10))); do
+    for _ in $(seq 1 $((START_TIMEOUT_S * 10))); do
         BOOTSTRAP=$(sed -n 's/^BOOTSTRAP=//p' "$WORK/mock.log" | head -n 1)
         [ -n "$BOOTSTRAP" ] && return 0
         alive "$BROKER_PID" || break
@@ -93,9 +95,8 @@ mock_start() {
 # BROKER_EXIT to the exit status ("killed" if it had to be killed).
 broker_stop() {
     [ -n "$BROKER_PID" ] || return 0
-    local i
     kill -TERM "$BROKER_PID" 2>/dev/null || true
-    for i in $(seq 1 $((STOP_TIMEOUT_S * 10))); do
+    for _ in $(seq 1 $((STOP_TIMEOUT_S * 10))); do
         alive "$BROKER_PID" || break
         sleep 0.1
     done

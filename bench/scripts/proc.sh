@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Process measurement helpers for bench/compare.sh (sourced, not run).
 #
 # Everything here reads /proc of one process id that the caller started; none
@@ -5,6 +6,7 @@
 # sampler avoids forking per sample (no awk/sleep in its loop), so that it
 # costs the measured machine almost nothing.
 
+# shellcheck disable=SC2034 # used by the caller
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
 # cpu_ticks PID -> utime+stime of the whole process (all threads), in clock
@@ -15,14 +17,15 @@ cpu_ticks() {
     { read -r stat </proc/"$1"/stat; } 2>/dev/null || return 1
     rest=${stat##*) }
     # rest starts at field 3 (state): utime is the 12th word, stime the 13th.
+    # shellcheck disable=SC2086 # split into fields on purpose
     set -- $rest
     echo $(( ${12} + ${13} ))
 }
 
 # rss_kb PID -> current resident set size (VmRSS) in KiB.
 rss_kb() {
-    local key value unit
-    while read -r key value unit; do
+    local key value
+    while read -r key value _; do
         if [ "$key" = "VmRSS:" ]; then
             echo "$value"
             return 0
@@ -44,7 +47,7 @@ rss_sampler_start() {
         exec {tick}<> <(:)
         while [ -e "$out.running" ] && [ -e /proc/"$pid" ]; do
             v=0
-            while read -r key value unit; do
+            while read -r key value _; do
                 if [ "$key" = "VmRSS:" ]; then v=$value; break; fi
             done </proc/"$pid"/status 2>/dev/null
             if [ "${v:-0}" -gt "$peak" ]; then peak=$v; fi
@@ -70,8 +73,8 @@ rss_sampler_stop() {
 # binds it next; a lost race shows up as a start failure and is retried by
 # the caller.
 free_port() {
-    local p i
-    for i in $(seq 1 50); do
+    local p
+    for _ in $(seq 1 50); do
         p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
         if ! (exec 3<>/dev/tcp/127.0.0.1/"$p") 2>/dev/null; then
             echo "$p"

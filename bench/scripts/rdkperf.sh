@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Running librdkafka's rdkafka_performance for bench/compare.sh (sourced).
 #
 # rdkafka_performance prints a summary line every second and a final one at
