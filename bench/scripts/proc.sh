@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Process measurement helpers for bench/compare.sh (sourced, not run).
+# Process measurement functions for bench/compare.sh (sourced, not run).
 #
 # Everything here reads /proc of one process id that the caller started; none
 # of it signals anything but the sampler subshell it creates itself. The
