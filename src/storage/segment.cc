@@ -36,7 +36,8 @@ void Segment::on_append(const BatchMeta& batch, int64_t now_ms) {
   // appended since the previous one, pointing at this batch.
   if (bytes_since_index_entry_ > config_.index_interval_bytes) {
     offset_index_.append(batch.last_offset, batch.position);
-    time_index_.maybe_append(max_timestamp_, offset_of_max_timestamp_);
+    // Batches without timestamps (-1, "no timestamp") leave nothing to index.
+    if (max_timestamp_ >= 0) time_index_.maybe_append(max_timestamp_, offset_of_max_timestamp_);
     bytes_since_index_entry_ = 0;
   }
   bytes_since_index_entry_ += batch.size;

@@ -3,6 +3,7 @@
 // when auto.create.topics.enable and the request allow it (v4+ field; always
 // allowed before v4, as in Kafka).
 #include "protocol/messages/metadata.h"
+#include "metadata/topic_names.h"
 #include "server/broker.h"
 #include "server/handlers/acl_operations.h"
 #include "server/handlers/handler.h"
@@ -83,6 +84,10 @@ asio::awaitable<net::Response> handle_metadata(Broker& broker, net::Request& req
     const std::string& name = *wanted.name;
     if (const TopicInfo* t = table->find(name)) {
       resp.topics.push_back(describe_topic(*t, node, topic_ops));
+      continue;
+    }
+    if (metadata::validate_topic_name(name)) {
+      resp.topics.push_back(topic_error(ErrorCode::kInvalidTopicException, name));
       continue;
     }
     std::shared_ptr<const TopicInfo> created;

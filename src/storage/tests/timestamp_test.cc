@@ -81,5 +81,28 @@ TEST_F(TimestampTest, EmptyLogHasNoTimestamps) {
   EXPECT_FALSE(log->max_timestamp().has_value());
 }
 
+// Records without timestamps (-1, Kafka's "no timestamp", as old producers
+// and some librdkafka paths send) must not reach the time index: they once
+// tripped its offset assertion and took the broker down.
+TEST_F(TimestampTest, BatchesWithoutTimestampsAreNotIndexed) {
+  auto log = open_log();
+  for (int i = 0; i < 40; ++i) {
+    record::BatchSpec spec;
+    for (int j = 0; j < 5; ++j) {
+      record::RecordSpec r;
+      r.value = std::string(400, 'x');
+      r.timestamp = -1;
+      spec.records.push_back(std::move(r));
+    }
+    append(*log, record::build_batch(spec));
+  }
+  wait_durable(*log);
+  EXPECT_EQ(log->log_end_offset(), 200);
+  EXPECT_FALSE(log->offset_for_timestamp(0).has_value());
+  log->close();
+  auto reopened = open_log();
+  EXPECT_EQ(reopened->log_end_offset(), 200);
+}
+
 }  // namespace
 }  // namespace gregor::storage
