@@ -65,8 +65,12 @@ class ByteWriter {
     }
     buf_.push_back(static_cast<uint8_t>(v));
   }
-  void varint(int32_t v) { uvarint((static_cast<uint32_t>(v) << 1) ^ static_cast<uint32_t>(v >> 31)); }
-  void varlong(int64_t v) { uvarlong((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  void varint(int32_t v) {
+    uvarint((static_cast<uint32_t>(v) << 1) ^ static_cast<uint32_t>(v >> 31));
+  }
+  void varlong(int64_t v) {
+    uvarlong((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
+  }
   void raw(const void* p, size_t n) {
     auto* b = static_cast<const uint8_t*>(p);
     buf_.insert(buf_.end(), b, b + n);
@@ -108,7 +112,8 @@ class ByteWriter {
   template <typename T>
   void fixed(T v) {
     uint8_t tmp[sizeof(T)];
-    for (size_t i = 0; i < sizeof(T); ++i) tmp[i] = static_cast<uint8_t>(v >> (8 * (sizeof(T) - 1 - i)));
+    for (size_t i = 0; i < sizeof(T); ++i)
+      tmp[i] = static_cast<uint8_t>(v >> (8 * (sizeof(T) - 1 - i)));
     buf_.insert(buf_.end(), tmp, tmp + sizeof(T));
   }
   void close_owned_segment() {

@@ -97,7 +97,9 @@ enum class ErrorCode : int16_t {
   kUnsupportedEndpointType = 115,
 };
 
-constexpr int16_t to_wire(ErrorCode code) { return static_cast<int16_t>(code); }
+constexpr int16_t to_wire(ErrorCode code) {
+  return static_cast<int16_t>(code);
+}
 
 // Kafka's upper-case name for the code, e.g. "UNKNOWN_TOPIC_OR_PARTITION".
 std::string_view error_name(ErrorCode code);

@@ -50,7 +50,9 @@ struct Uuid {
 
 template <typename T, typename Tag>
 struct std::hash<gregor::NamedType<T, Tag>> {
-  size_t operator()(const gregor::NamedType<T, Tag>& v) const noexcept { return std::hash<T>{}(v.value()); }
+  size_t operator()(const gregor::NamedType<T, Tag>& v) const noexcept {
+    return std::hash<T>{}(v.value());
+  }
 };
 template <>
 struct std::hash<gregor::Uuid> {

@@ -101,8 +101,7 @@ asio::awaitable<FrameResult> FrameReader::next() {
   if (len > buf_capacity_) co_return co_await read_large(size);
   if (auto ec = co_await fill(len)) co_return failure(ec, true);
   r.status = FrameStatus::kFrame;
-  r.frame =
-      std::make_shared<gregor::FrameBytes>(buf_.data() + begin_, buf_.data() + begin_ + len);
+  r.frame = std::make_shared<gregor::FrameBytes>(buf_.data() + begin_, buf_.data() + begin_ + len);
   begin_ += len;
   co_return r;
 }
