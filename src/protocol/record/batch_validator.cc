@@ -98,20 +98,6 @@ ErrorCode walk_records(const uint8_t* p, const uint8_t* end, int32_t count, Walk
   return p == end ? ErrorCode::kNone : ErrorCode::kInvalidRecord;
 }
 
-ErrorCode codec_error_code(CodecError e) {
-  switch (e) {
-    case CodecError::kOutputTooLarge:
-      return ErrorCode::kMessageTooLarge;
-    case CodecError::kUnknownCodec:
-      return ErrorCode::kUnsupportedCompressionType;
-    case CodecError::kCorruptInput:
-      return ErrorCode::kCorruptMessage;
-    case CodecError::kLibraryFailure:
-      return ErrorCode::kUnknownServerError;
-  }
-  return ErrorCode::kUnknownServerError;
-}
-
 ErrorCode walk_compressed(Codec codec, std::span<const uint8_t> payload, int32_t count,
                           size_t max_decompressed, Walk& w) {
   thread_local std::vector<uint8_t> scratch;

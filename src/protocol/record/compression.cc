@@ -317,6 +317,20 @@ const char* codec_name(Codec codec) {
   return "unknown";
 }
 
+ErrorCode codec_error_code(CodecError e) {
+  switch (e) {
+    case CodecError::kOutputTooLarge:
+      return ErrorCode::kMessageTooLarge;
+    case CodecError::kUnknownCodec:
+      return ErrorCode::kUnsupportedCompressionType;
+    case CodecError::kCorruptInput:
+      return ErrorCode::kCorruptMessage;
+    case CodecError::kLibraryFailure:
+      return ErrorCode::kUnknownServerError;
+  }
+  return ErrorCode::kUnknownServerError;
+}
+
 const char* codec_error_name(CodecError error) {
   switch (error) {
     case CodecError::kUnknownCodec:

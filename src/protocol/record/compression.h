@@ -18,6 +18,7 @@
 #include <span>
 #include <vector>
 
+#include "base/error_code.h"
 #include "base/result.h"
 
 namespace gregor::record {
@@ -35,6 +36,8 @@ enum class CodecError {
 bool codec_from_id(int id, Codec& out);
 const char* codec_name(Codec codec);
 const char* codec_error_name(CodecError error);
+// The Kafka error a codec failure becomes at the protocol boundary.
+ErrorCode codec_error_code(CodecError error);
 
 // Decompresses `in`. kNone copies the input (still bounded by max_output).
 Result<std::vector<uint8_t>, CodecError> decompress(Codec codec, std::span<const uint8_t> in,

@@ -7,20 +7,6 @@
 namespace gregor::record {
 namespace {
 
-ErrorCode codec_error_code(CodecError e) {
-  switch (e) {
-    case CodecError::kOutputTooLarge:
-      return ErrorCode::kMessageTooLarge;
-    case CodecError::kUnknownCodec:
-      return ErrorCode::kUnsupportedCompressionType;
-    case CodecError::kCorruptInput:
-      return ErrorCode::kCorruptMessage;
-    case CodecError::kLibraryFailure:
-      return ErrorCode::kUnknownServerError;
-  }
-  return ErrorCode::kUnknownServerError;
-}
-
 int64_t wrapping_add(int64_t a, int64_t b) {
   return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
 }
