@@ -5,6 +5,10 @@ Environment:
   GREGOR_BIN        broker binary (default build/release/src/app/gregor)
   GREGOR_BOOTSTRAP  use an already running broker instead (restart tests are skipped)
   GREGOR_KEEP_DATA  keep temp data directories after the run
+
+Consumer-group tests use `group_broker` / `fresh_group_broker`: the same, started with
+GROUP_OVERRIDES so that a group's first rebalance is not delayed and short session
+timeouts are accepted (an external broker is used as it is).
 """
 
 import os
@@ -18,6 +22,13 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gregor_broker import ExternalBroker, GregorBroker  # noqa: E402
+
+
+GROUP_OVERRIDES = {
+    "group.initial.rebalance.delay.ms": "0",
+    "group.min.session.timeout.ms": "1000",
+    "offsets.topic.replication.factor": "1",
+}
 
 
 def _new_broker(tmp_root, name, overrides=None):
@@ -61,18 +72,54 @@ def broker(request, _session_broker):
         pytest.fail(f"the broker process died during this test (exit code {code})\n{tail}")
 
 
+def _shared_broker_fixture(request, b):
+    request.node._gregor_brokers = getattr(request.node, "_gregor_brokers", []) + [(b, b.log_size())]
+    yield b
+    if not b.alive():
+        code = b.proc.returncode if getattr(b, "proc", None) else None
+        tail = b.log_tail()
+        b.proc = None
+        b.start()
+        pytest.fail(f"the broker process died during this test (exit code {code})\n{tail}")
+
+
+@pytest.fixture(scope="session")
+def _session_group_broker(_tmp_root):
+    b = _new_broker(_tmp_root, "group-broker", overrides=GROUP_OVERRIDES)
+    yield b
+    code = b.stop()
+    if code not in (None, 0):
+        print(f"group broker exited with code {code} on SIGTERM\n{b.log_tail()}", file=sys.stderr)
+
+
 @pytest.fixture
-def fresh_broker(request, _tmp_root):
-    """A broker of this test's own, with restart(clean=True|False). Skipped for external brokers."""
+def group_broker(request, _session_group_broker):
+    """A shared broker started with GROUP_OVERRIDES (restarted if a test kills it)."""
+    yield from _shared_broker_fixture(request, _session_group_broker)
+
+
+def _fresh(request, tmp_root, overrides=None):
     if os.environ.get("GREGOR_BOOTSTRAP"):
         pytest.skip("restart tests need a broker started by the test (GREGOR_BOOTSTRAP is set)")
     name = "b-" + request.node.name.replace("/", "_").replace("[", "-").replace("]", "")[:80]
-    b = _new_broker(_tmp_root, name)
+    b = _new_broker(tmp_root, name, overrides=overrides)
     request.node._gregor_brokers = getattr(request.node, "_gregor_brokers", []) + [(b, 0)]
     yield b
     code = b.stop()
     if code not in (None, 0):
         pytest.fail(f"broker exited with code {code} on SIGTERM at the end of the test\n{b.log_tail()}")
+
+
+@pytest.fixture
+def fresh_broker(request, _tmp_root):
+    """A broker of this test's own, with restart(clean=True|False). Skipped for external brokers."""
+    yield from _fresh(request, _tmp_root)
+
+
+@pytest.fixture
+def fresh_group_broker(request, _tmp_root):
+    """fresh_broker started with GROUP_OVERRIDES."""
+    yield from _fresh(request, _tmp_root, GROUP_OVERRIDES)
 
 
 @pytest.hookimpl(hookwrapper=True)

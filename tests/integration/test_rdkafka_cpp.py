@@ -40,6 +40,12 @@ def test_cpp_client(broker, group):
     run(broker.bootstrap, group)
 
 
+def test_cpp_client_groups(group_broker):
+    """Consumer groups: cooperative-sticky, static membership, group admin (a broker that
+    does not delay a new group's first rebalance)."""
+    run(group_broker.bootstrap, "groups", timeout_s=300)
+
+
 @pytest.mark.parametrize("clean", [True, False], ids=["sigterm", "kill9"])
 def test_cpp_client_across_restart(fresh_broker, clean):
     prefix = unique_topic("cpp-restart")

@@ -1,7 +1,7 @@
 // rdkafka_client_test: librdkafka's C++ client against a running broker.
 //
 //   rdkafka_client_test BOOTSTRAP                         all checks
-//   rdkafka_client_test BOOTSTRAP admin|roundtrip|positions
+//   rdkafka_client_test BOOTSTRAP admin|roundtrip|positions|groups
 //   rdkafka_client_test BOOTSTRAP restart-produce PREFIX BASE_TS_MS
 //   rdkafka_client_test BOOTSTRAP restart-verify  PREFIX BASE_TS_MS
 //
@@ -16,10 +16,10 @@
 int main(int argc, char** argv) {
   using namespace gregor::it;
   if (argc < 2) {
-    std::fprintf(
-        stderr,
-        "usage: %s BOOTSTRAP [admin|roundtrip|positions|restart-produce|restart-verify ...]\n",
-        argv[0]);
+    std::fprintf(stderr,
+                 "usage: %s BOOTSTRAP "
+                 "[admin|roundtrip|positions|groups|restart-produce|restart-verify ...]\n",
+                 argv[0]);
     return 2;
   }
   const std::string bs = argv[1];
@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   if (what == "all" || what == "admin") RunAdminChecks(c, bs);
   if (what == "all" || what == "roundtrip") RunRoundTripChecks(c, bs);
   if (what == "all" || what == "positions") RunPositionChecks(c, bs);
+  if (what == "all" || what == "groups") RunGroupChecks(c, bs);
   if (what == "restart-produce" || what == "restart-verify") {
     if (argc != 5) {
       std::fprintf(stderr, "usage: %s BOOTSTRAP %s PREFIX BASE_TS_MS\n", argv[0], what.c_str());

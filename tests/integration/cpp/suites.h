@@ -11,6 +11,9 @@ namespace gregor::it {
 void RunAdminChecks(Checker& c, const std::string& bootstrap);
 void RunRoundTripChecks(Checker& c, const std::string& bootstrap);
 void RunPositionChecks(Checker& c, const std::string& bootstrap);
+// Consumer groups; needs a broker that does not delay a group's first rebalance
+// (group.initial.rebalance.delay.ms=0) to stay fast.
+void RunGroupChecks(Checker& c, const std::string& bootstrap);
 
 // Restart is driven from outside: phase "produce" writes a known data set under
 // `prefix` (CreateTime base_ts_ms), the broker is restarted, then phase "verify"
