@@ -4,6 +4,7 @@
 
 #include "app/serve.h"
 #include "base/log.h"
+#include "cli/command_set.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Gregor: an event-streaming platform that speaks the Apache Kafka protocol"};
@@ -26,7 +27,16 @@ int main(int argc, char** argv) {
       "  gregor serve --override listeners=PLAINTEXT://127.0.0.1:19092 --override "
       "log.dirs=/var/lib/gregor");
 
+  gregor::cli::CommandSet commands;
+  gregor::cli::add_client_commands(app, commands);
+  app.footer(
+      "Client commands talk to any Kafka cluster: --brokers (or GREGOR_BROKERS, default\n"
+      "localhost:9092), -X key=value for client properties, --format json for scripts.\n"
+      "Exit codes: 0 ok, 1 refused by the cluster, 2 bad arguments, 3 brokers unreachable,\n"
+      "4 the broker does not support the request.");
+
   CLI11_PARSE(app, argc, argv);
+  if (commands.chosen()) return commands.run();
   gregor::log::init();
   if (!gregor::log::set_level(log_level)) {
     std::fprintf(stderr, "gregor: unknown log level '%s'\n", log_level.c_str());
