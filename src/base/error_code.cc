@@ -31,6 +31,13 @@ std::string_view error_name(ErrorCode code) {
     GREGOR_ERR(kUnsupportedCompressionType, "UNSUPPORTED_COMPRESSION_TYPE")
     GREGOR_ERR(kInvalidRecord, "INVALID_RECORD")
     GREGOR_ERR(kUnknownTopicId, "UNKNOWN_TOPIC_ID")
+    GREGOR_ERR(kCoordinatorLoadInProgress, "COORDINATOR_LOAD_IN_PROGRESS")
+    GREGOR_ERR(kCoordinatorNotAvailable, "COORDINATOR_NOT_AVAILABLE")
+    GREGOR_ERR(kNotCoordinator, "NOT_COORDINATOR")
+    GREGOR_ERR(kIllegalGeneration, "ILLEGAL_GENERATION")
+    GREGOR_ERR(kUnknownMemberId, "UNKNOWN_MEMBER_ID")
+    GREGOR_ERR(kRebalanceInProgress, "REBALANCE_IN_PROGRESS")
+    GREGOR_ERR(kFencedInstanceId, "FENCED_INSTANCE_ID")
 #undef GREGOR_ERR
     default:
       return "ERROR";

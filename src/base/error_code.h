@@ -86,6 +86,7 @@ enum class ErrorCode : int16_t {
   kFencedInstanceId = 82,
   kElectionNotNeeded = 84,
   kNoReassignmentInProgress = 85,
+  kGroupSubscribedToTopic = 86,
   kInvalidRecord = 87,
   kUnstableOffsetCommit = 88,
   kProducerFenced = 90,

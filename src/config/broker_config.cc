@@ -158,6 +158,15 @@ Result<Ok, std::string> Loader::fill_general(BrokerConfig& c) const {
   c.socket_request_max_bytes = int32("socket.request.max.bytes");
   c.connections_max_idle_ms = number("connections.max.idle.ms");
   c.num_shards = int32("gregor.shards");
+  c.offsets_topic_num_partitions = int32("offsets.topic.num.partitions");
+  c.offsets_topic_segment_bytes = int32("offsets.topic.segment.bytes");
+  c.group_initial_rebalance_delay_ms = int32("group.initial.rebalance.delay.ms");
+  c.group_min_session_timeout_ms = int32("group.min.session.timeout.ms");
+  c.group_max_session_timeout_ms = int32("group.max.session.timeout.ms");
+  c.group_max_size = int32("group.max.size");
+  c.offsets_retention_ms = number("offsets.retention.minutes") * 60000;
+  c.offsets_retention_check_interval_ms = number("offsets.retention.check.interval.ms");
+  c.offset_metadata_max_bytes = int32("offset.metadata.max.bytes");
   return Ok{};
 }
 

@@ -46,4 +46,8 @@ std::string collision_key(std::string_view name) {
   return key;
 }
 
+bool is_internal_topic(std::string_view name) {
+  return name == "__consumer_offsets" || name == "__transaction_state";
+}
+
 }  // namespace gregor::metadata

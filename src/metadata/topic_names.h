@@ -27,4 +27,8 @@ bool collides(std::string_view a, std::string_view b);
 // The name with every '.' replaced by '_': two names collide iff their keys are equal.
 std::string collision_key(std::string_view name);
 
+// Kafka's internal topics (__consumer_offsets, __transaction_state): flagged
+// is_internal in Metadata and written only by the broker's coordinators.
+bool is_internal_topic(std::string_view name);
+
 }  // namespace gregor::metadata

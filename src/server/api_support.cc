@@ -14,11 +14,21 @@ constexpr ApiSupport kSupported[] = {
     {1, 4, 17},  // Fetch
     {2, 0, 10},  // ListOffsets
     {3, 0, 12},  // Metadata
-    {10, 0, 6},  // FindCoordinator (no coordinator yet: see handlers/find_coordinator.cc)
+    {8, 0, 9},   // OffsetCommit
+    {9, 0, 9},   // OffsetFetch
+    {10, 0, 6},  // FindCoordinator (groups; transactions not yet)
+    {11, 0, 9},  // JoinGroup
+    {12, 0, 4},  // Heartbeat
+    {13, 0, 5},  // LeaveGroup
+    {14, 0, 5},  // SyncGroup
+    {15, 0, 5},  // DescribeGroups
+    {16, 0, 5},  // ListGroups
     {18, 0, 4},  // ApiVersions
     {19, 0, 7},  // CreateTopics
     {20, 0, 6},  // DeleteTopics
     {37, 0, 3},  // CreatePartitions
+    {42, 0, 2},  // DeleteGroups
+    {47, 0, 0},  // OffsetDelete
     {60, 0, 1},  // DescribeCluster
 };
 

@@ -12,7 +12,9 @@
 #include "metadata/embedded_store.h"
 #include "net/server.h"
 #include "server/dispatcher.h"
+#include "metadata/topic_names.h"
 #include "server/fetch_session.h"
+#include "server/group_service.h"
 #include "server/log_config.h"
 #include "server/topic_manager.h"
 
@@ -39,6 +41,7 @@ Broker::Broker(config::BrokerConfig config, net::ShardSet& shards)
         static_cast<int32_t>(i + 1), static_cast<int32_t>(n), kFetchSessionSlots / n + 1));
   }
   topic_manager_ = std::make_unique<TopicManager>(*this);
+  groups_ = std::make_unique<GroupService>(*this);
   dispatcher_ = std::make_unique<Dispatcher>(*this);
 }
 
@@ -92,11 +95,13 @@ Result<Ok, std::string> Broker::start() {
     info.partitions = rec.partitions;
     info.overrides = rec.configs;
     info.config = config::resolve_topic_config(info.overrides, config_);
+    info.internal = metadata::is_internal_topic(info.name);
     current = current->with(std::move(info));
   }
   publish(current);
   remove_orphan_dirs();
   if (auto opened = open_partitions(); !opened.ok()) return opened;
+  groups_->start();
 
   net_ = std::make_unique<net::NetServer>(shards_, *dispatcher_, config_);
   if (auto listening = net_->start(); !listening.ok()) return Err(listening.error());
@@ -193,6 +198,7 @@ void Broker::remove_orphan_dirs() {
 
 void Broker::stop() {
   if (net_) net_->shutdown(std::chrono::seconds(10));
+  groups_->stop();
   using Checkpoints = std::vector<storage::PartitionCheckpoint>;
   std::vector<std::future<Checkpoints>> done;
   for (unsigned s = 0; s < shards_.size(); ++s) {

@@ -30,6 +30,7 @@ namespace gregor::server {
 
 class TopicManager;
 class FetchSessionCache;
+class GroupService;
 
 class Broker {
  public:
@@ -54,6 +55,7 @@ class Broker {
   int32_t node_id() const { return config_.node_id; }
   metadata::MetadataStore& store() { return *store_; }
   TopicManager& topic_manager() { return *topic_manager_; }
+  GroupService& groups() { return *groups_; }
   asio::any_io_executor controller_executor() { return controller_.get_executor(); }
 
   unsigned owner_shard(const Uuid& topic, int32_t partition) const;
@@ -86,6 +88,7 @@ class Broker {
   std::vector<std::unique_ptr<ShardPartitions>> partitions_;
   std::vector<std::unique_ptr<FetchSessionCache>> fetch_sessions_;
   std::unique_ptr<TopicManager> topic_manager_;
+  std::unique_ptr<GroupService> groups_;
   std::unique_ptr<net::RequestHandler> dispatcher_;
   std::unique_ptr<net::NetServer> net_;
 };

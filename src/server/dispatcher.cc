@@ -34,14 +34,34 @@ asio::awaitable<net::Response> Dispatcher::handle(net::Request& req) {
       co_return co_await handle_list_offsets(broker_, req);
     case 3:
       co_return co_await handle_metadata(broker_, req);
+    case 8:
+      co_return co_await handle_offset_commit(broker_, req);
+    case 9:
+      co_return co_await handle_offset_fetch(broker_, req);
     case 10:
       co_return co_await handle_find_coordinator(broker_, req);
+    case 11:
+      co_return co_await handle_join_group(broker_, req);
+    case 12:
+      co_return co_await handle_heartbeat(broker_, req);
+    case 13:
+      co_return co_await handle_leave_group(broker_, req);
+    case 14:
+      co_return co_await handle_sync_group(broker_, req);
+    case 15:
+      co_return co_await handle_describe_groups(broker_, req);
+    case 16:
+      co_return co_await handle_list_groups(broker_, req);
     case 19:
       co_return co_await handle_create_topics(broker_, req);
     case 20:
       co_return co_await handle_delete_topics(broker_, req);
     case 37:
       co_return co_await handle_create_partitions(broker_, req);
+    case 42:
+      co_return co_await handle_delete_groups(broker_, req);
+    case 47:
+      co_return co_await handle_offset_delete(broker_, req);
     case 60:
       co_return co_await handle_describe_cluster(broker_, req);
     default:

@@ -108,6 +108,7 @@ asio::awaitable<TopicResult> TopicManager::do_create(CreateTopicArgs args) {
     info.partitions = args.partitions;
     info.overrides = args.configs;
     info.config = config::resolve_topic_config(info.overrides, broker_.config());
+    info.internal = metadata::is_internal_topic(info.name);
     result.topic = std::make_shared<const TopicInfo>(info);
     if (!args.validate_only) {
       auto stored =

@@ -101,7 +101,7 @@ class Message:
     """The request, the response, or a header: a top-level struct."""
 
     def __init__(self, kind, name, line):
-        self.kind = kind          # "request" | "response" | "header"
+        self.kind = kind          # "request" | "response" | "header" | "data"
         self.name = name
         self.fields = []
         self.common = {}          # name -> StructDef (shared structs)
@@ -203,11 +203,11 @@ def parse(path):
                 schema.key = int(kv["key"])
                 schema.versions = Versions.parse(kv["versions"])
                 schema.flexible = Versions.parse(kv.get("flexible", "never"))
-            elif word == "header":
+            elif word in ("header", "data"):
                 kv = _parse_kv(rest[1:], path, lineno)
                 schema.versions = Versions.parse(kv["versions"])
                 schema.flexible = Versions.parse(kv.get("flexible", "never"))
-                msg = Message("header", rest[0], lineno)
+                msg = Message(word, rest[0], lineno)
                 schema.messages.append(msg)
                 target = msg.fields
             elif word in ("request", "response"):
@@ -244,7 +244,7 @@ def parse(path):
             target.append(f)
         stack.append((indent, f))
     if schema.versions is None:
-        raise SchemaError(path, 1, "missing 'api' or 'header' line")
+        raise SchemaError(path, 1, "missing 'api', 'header' or 'data' line")
     for m in schema.messages:
         _resolve(schema, m)
     _check_messages(schema)
@@ -254,8 +254,8 @@ def parse(path):
 def _check_messages(schema):
     kinds = [m.kind for m in schema.messages]
     if schema.is_header():
-        if kinds != ["header"]:
-            raise SchemaError(schema.path, 1, "a header file holds exactly one header")
+        if kinds not in (["header"], ["data"]):
+            raise SchemaError(schema.path, 1, "a header or data file holds exactly one struct")
     elif sorted(kinds) != ["request", "response"]:
         raise SchemaError(schema.path, 1, "an api file holds one request and one response")
 

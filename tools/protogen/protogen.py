@@ -28,11 +28,17 @@ def _load(path):
                  f"protogen: {e}")
 
 
+def _repo_relative(path):
+    """The schema's path from the repository root, for the generated files' banner."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return os.path.relpath(os.path.abspath(path), root)
+
+
 def cmd_message(path, out_dir):
     schema = _load(path)
     name = emit.snake_of(path)
     base = os.path.join(out_dir, "protocol", "messages", name)
-    src = os.path.basename(path)
+    src = _repo_relative(path)
     try:
         header = emit.header_text(schema, src)
         source = emit.source_text(schema, src, f"protocol/messages/{name}.h")
@@ -63,7 +69,7 @@ def cmd_cases(path, out_dir):
     schema = _load(path)
     name = emit.snake_of(path)
     try:
-        text = fillgen.cases_text(schema, os.path.basename(path), name)
+        text = fillgen.cases_text(schema, _repo_relative(path), name)
     except ValueError as e:
         sys.exit(f"protogen: {path}: {e}")
     emit.write_if_changed(os.path.join(out_dir, "protocol", "testing", name + "_cases.cc"), text)

@@ -45,5 +45,15 @@ asio::awaitable<net::Response> handle_delete_topics(Broker&, net::Request&);
 asio::awaitable<net::Response> handle_create_partitions(Broker&, net::Request&);
 asio::awaitable<net::Response> handle_describe_cluster(Broker&, net::Request&);
 asio::awaitable<net::Response> handle_find_coordinator(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_join_group(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_sync_group(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_heartbeat(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_leave_group(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_offset_commit(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_offset_fetch(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_describe_groups(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_list_groups(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_delete_groups(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_offset_delete(Broker&, net::Request&);
 
 }  // namespace gregor::server

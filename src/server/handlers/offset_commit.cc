@@ -1,0 +1,68 @@
+// OffsetCommit (key 8), versions 0-9: offsets of unknown topics or partitions
+// are refused with UNKNOWN_TOPIC_OR_PARTITION; the rest go to the group's
+// coordinator, which answers once they are durable in __consumer_offsets.
+#include "protocol/messages/offset_commit.h"
+#include "server/broker.h"
+#include "server/group_service.h"
+#include "server/handlers/handler.h"
+
+namespace gregor::server {
+namespace {
+
+namespace cg = coordinator::group;
+using protocol::OffsetCommitRequest;
+using protocol::OffsetCommitResponse;
+using Errors = std::vector<ErrorCode>;
+
+}  // namespace
+
+asio::awaitable<net::Response> handle_offset_commit(Broker& broker, net::Request& req) {
+  OffsetCommitRequest request;
+  if (!decode_body(req, request)) co_return close_connection(req, "malformed OffsetCommit request");
+  cg::CommitRequest commit;
+  commit.group_id = request.group_id;
+  commit.generation = request.generation_id_or_member_epoch;
+  commit.member_id = request.member_id;
+  commit.instance_id = request.group_instance_id;
+  commit.retention_ms = request.retention_time_ms;
+  commit.version = req.header.api_version;
+
+  OffsetCommitResponse resp;
+  std::vector<int16_t*> slots;  // response error of each entry sent to the coordinator
+  auto table = broker.topics();
+  for (const auto& t : request.topics) {
+    auto& topic_out = resp.topics.emplace_back();
+    topic_out.name = t.name;
+    const TopicInfo* topic = table->find(t.name);
+    for (const auto& p : t.partitions) {
+      auto& out = topic_out.partitions.emplace_back();
+      out.partition_index = p.partition_index;
+      if (topic == nullptr || p.partition_index < 0 || p.partition_index >= topic->partitions) {
+        out.error_code = to_wire(ErrorCode::kUnknownTopicOrPartition);
+        continue;
+      }
+      commit.entries.push_back({{t.name, p.partition_index},
+                                p.committed_offset,
+                                p.committed_leader_epoch,
+                                p.committed_metadata,
+                                p.commit_timestamp});
+    }
+  }
+  // Pointers into resp are taken once it no longer grows.
+  for (auto& t : resp.topics)
+    for (auto& p : t.partitions)
+      if (p.error_code == 0) slots.push_back(&p.error_code);
+
+  if (!commit.entries.empty()) {
+    GroupAsyncCall<Errors> run = [&commit](cg::GroupCoordinator& c, auto done) {
+      c.commit(commit, std::move(done));
+    };
+    auto errors = co_await broker.groups().call_async<Errors>(request.group_id, std::move(run));
+    if (!errors) errors = Errors(slots.size(), ErrorCode::kCoordinatorNotAvailable);
+    for (size_t i = 0; i < slots.size() && i < errors->size(); ++i)
+      *slots[i] = to_wire((*errors)[i]);
+  }
+  co_return respond(resp, req);
+}
+
+}  // namespace gregor::server
