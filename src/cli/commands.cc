@@ -7,6 +7,7 @@ void add_client_commands(CLI::App& app, CommandSet& commands) {
   add_produce_command(app, commands);
   add_consume_command(app, commands);
   add_cluster_commands(app, commands);
+  add_bench_commands(app, commands);
 }
 
 }  // namespace gregor::cli

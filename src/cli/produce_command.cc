@@ -74,10 +74,10 @@ HeadersPtr parse_headers(const std::vector<std::string>& texts) {
   return headers;
 }
 
-void send_line(Client& producer, const ProduceArgs& args, const std::string& line,
-               const rd_kafka_headers_t* headers, DeliveryLog& log) {
+void send_line(Client& producer, rd_kafka_topic_t* topic, const ProduceArgs& args,
+               const std::string& line, const rd_kafka_headers_t* headers, DeliveryLog& log) {
   OutgoingRecord r;
-  r.topic = args.topic.c_str();
+  r.topic = topic;
   r.partition = args.partition;
   r.opaque = &log;
   std::string_view value = line;
@@ -132,6 +132,7 @@ void produce(ProduceArgs& args) {
   defaults.emplace_back("message.timeout.ms", std::to_string(args.client.timeout_ms()));
   Client producer(args.client, RD_KAFKA_PRODUCER, defaults, &on_delivery);
   HeadersPtr headers = parse_headers(args.headers);
+  TopicPtr topic = topic_handle(producer, args.topic);
   std::ifstream file;
   if (!args.file.empty()) {
     file.open(args.file, std::ios::binary);
@@ -143,7 +144,7 @@ void produce(ProduceArgs& args) {
   std::string line;
   while (std::getline(in, line, delimiter)) {
     pacer.wait();
-    send_line(producer, args, line, headers.get(), log);
+    send_line(producer, topic.get(), args, line, headers.get(), log);
   }
   flush_producer(producer, args.client.timeout_ms() + 5000);
   if (log.failed > 0) {

@@ -6,11 +6,18 @@
 #include <string_view>
 
 #include "cli/client.h"
+#include "cli/rdkafka_ptr.h"
 
 namespace gregor::cli {
 
+// A topic handle, so that sending does not look the topic up by name for
+// every record.
+using TopicPtr =
+    std::unique_ptr<rd_kafka_topic_t, RdDeleter<rd_kafka_topic_t, rd_kafka_topic_destroy>>;
+TopicPtr topic_handle(Client& producer, const std::string& name);
+
 struct OutgoingRecord {
-  const char* topic = nullptr;
+  rd_kafka_topic_t* topic = nullptr;
   int partition = RD_KAFKA_PARTITION_UA;
   const void* key = nullptr;  // nullptr: no key
   size_t key_size = 0;

@@ -32,6 +32,9 @@ using HeadersPtr =
 using MessagePtr =
     std::unique_ptr<rd_kafka_message_t, RdDeleter<rd_kafka_message_t, rd_kafka_message_destroy>>;
 
+using NewTopicPtr =
+    std::unique_ptr<rd_kafka_NewTopic_t, RdDeleter<rd_kafka_NewTopic_t, rd_kafka_NewTopic_destroy>>;
+
 inline PartitionListPtr new_partition_list(int size) {
   return PartitionListPtr(rd_kafka_topic_partition_list_new(size));
 }

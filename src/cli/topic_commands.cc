@@ -15,8 +15,6 @@ void add_topic_describe_command(CLI::App* topic, CommandSet& commands);
 
 namespace {
 
-using NewTopicPtr =
-    std::unique_ptr<rd_kafka_NewTopic_t, RdDeleter<rd_kafka_NewTopic_t, rd_kafka_NewTopic_destroy>>;
 using DeleteTopicPtr =
     std::unique_ptr<rd_kafka_DeleteTopic_t,
                     RdDeleter<rd_kafka_DeleteTopic_t, rd_kafka_DeleteTopic_destroy>>;
