@@ -20,6 +20,8 @@ void append_row(std::string& out, const std::vector<std::string>& cells,
     line += cells[i];
     if (i + 1 < cells.size()) line.append(widths[i] - cells[i].size() + 2, ' ');
   }
+  // Empty trailing cells would leave spaces at the end of the line.
+  line.erase(line.find_last_not_of(' ') + 1);
   out += line;
   out += '\n';
 }
