@@ -1,6 +1,7 @@
 // The `gregor` executable: `gregor serve` runs a broker; other subcommands are
 // the operator's command line.
 #include <CLI/CLI.hpp>
+#include <string_view>
 
 #include "app/serve.h"
 #include "base/log.h"
@@ -35,7 +36,14 @@ int main(int argc, char** argv) {
       "Exit codes: 0 ok, 1 refused by the cluster, 2 bad arguments, 3 brokers unreachable,\n"
       "4 the broker does not support the request.");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    // Client commands promise exit code 2 for bad arguments; serve keeps CLI11's codes.
+    bool client_command = argc > 1 && std::string_view(argv[1]) != "serve";
+    return code != 0 && client_command ? 2 : code;
+  }
   if (commands.chosen()) return commands.run();
   gregor::log::init();
   if (!gregor::log::set_level(log_level)) {
