@@ -175,6 +175,29 @@ fi
 
 pytest_suite "librdkafka C++ program" 900 tests/integration/test_rdkafka_cpp.py
 pytest_suite "kcat" 600 tests/integration/kcat_test.py
+pytest_suite "gregor CLI" 900 tests/cli
+
+# gregor bench smoke run: proves the benchmark runs end to end against a real
+# broker; its figures are printed, never asserted.
+bench_smoke() {
+  local dir port pid rc=0
+  dir=$(mktemp -d)
+  port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "$GREGOR_BIN" serve --override "listeners=PLAINTEXT://127.0.0.1:$port" --override "log.dirs=$dir/data" \
+    >"$LOGS/bench-broker.log" 2>&1 &
+  pid=$!
+  local b=(--brokers "127.0.0.1:$port" --timeout 30)
+  timeout 120 "$GREGOR_BIN" bench produce "${b[@]}" -d 3s -s 100 || rc=$?
+  [ "$rc" -ne 0 ] || timeout 120 "$GREGOR_BIN" bench consume "${b[@]}" -d 30s || rc=$?
+  [ "$rc" -ne 0 ] || timeout 120 "$GREGOR_BIN" bench e2e "${b[@]}" -d 3s --rate 1000 || rc=$?
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  rm -rf "$dir"
+  return "$rc"
+}
+note "gregor bench smoke run (figures are not checked)"
+bench_smoke </dev/null 2>&1 | tee "$LOGS/bench-smoke.log"
+record_step "gregor bench smoke (3 s)" "${PIPESTATUS[0]}"
 
 # 4. Fuzz smoke run -------------------------------------------------------------
 fuzz_smoke() {
