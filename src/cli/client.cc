@@ -99,6 +99,14 @@ std::vector<std::string> Client::api_version_lines() const {
 CommandError Client::error(rd_kafka_resp_err_t err, const std::string& what,
                            const std::string& detail) const {
   std::string text = detail.empty() ? rd_kafka_err2str(err) : detail;
+  // After a fatal error (e.g. the idempotent producer cannot get a producer
+  // id) librdkafka purges its queue; the fatal error is the real reason.
+  char fatal[512];
+  rd_kafka_resp_err_t fatal_err = rd_kafka_fatal_error(rk_, fatal, sizeof fatal);
+  if (fatal_err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    err = fatal_err;
+    text = fatal;
+  }
   if (err == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE ||
       err == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION) {
     return CommandError(ExitCode::kUnsupported,
