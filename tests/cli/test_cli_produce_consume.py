@@ -107,3 +107,37 @@ def test_errors(broker):
     assert "-o" in fails(broker, 2, "consume", existing, "-g", "g1", "-o", "5")
     p = run(broker, "produce", existing, "--acks", "2", input="x\n")
     assert p.returncode == 2
+
+
+def test_follow_mode_stops_cleanly_on_sigint(broker):
+    import signal
+    import subprocess
+    import threading
+
+    from gregor_broker import broker_binary
+
+    topic = unique("cli-follow")
+    group = unique("cli-follow-g")
+    produce(broker, topic, ["a", "b"])
+    proc = subprocess.Popen(
+        [str(broker_binary()), "consume", topic, "-g", group, "--brokers", broker.bootstrap],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    watchdog = threading.Timer(60, proc.kill)  # bounds the blocking reads below
+    watchdog.start()
+    try:
+        assert proc.stdout.readline() == "a\n"
+        assert proc.stdout.readline() == "b\n"
+        produce(broker, topic, ["c"])  # follow mode sees records written later
+        assert proc.stdout.readline() == "c\n"
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0, proc.stderr.read()
+    finally:
+        watchdog.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+    committed = {(o["topic"], o["partition"]): o for o in ok_json(broker, "group", "describe", group)["offsets"]}
+    assert committed[(topic, 0)]["current_offset"] == 3
