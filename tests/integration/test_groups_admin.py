@@ -349,7 +349,7 @@ def test_delete_groups(group_broker, live):
     ka = kp.admin(bs)
     try:
         res = dict(ka.delete_consumer_groups([live_gid, empty_gid, unknown]))
-        assert res[live_gid] is kerrors.GroupNotEmptyError, res
+        assert res[live_gid] is kerrors.NonEmptyGroupError, res
         assert res[empty_gid] is kerrors.NoError, res
         assert res[unknown] is kerrors.GroupIdNotFoundError, res
         listed = dict(ka.list_consumer_groups())

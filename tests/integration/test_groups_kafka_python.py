@@ -13,7 +13,6 @@ import pytest
 from kafka import KafkaConsumer, TopicPartition
 from kafka.coordinator.assignors.range import RangePartitionAssignor
 from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
-from kafka.coordinator.assignors.sticky.sticky_assignor import StickyPartitionAssignor
 from kafka.structs import OffsetAndMetadata
 
 import kp
@@ -23,8 +22,10 @@ PARTITIONS = 6
 ASSIGNORS = {
     "range": RangePartitionAssignor,
     "roundrobin": RoundRobinPartitionAssignor,
-    "sticky": StickyPartitionAssignor,
 }
+# Not "sticky": kafka-python 2.0.2's StickyPartitionAssignor cannot encode its own
+# subscription once it has an assignment (TypeError: 'dict_itemiterator' has no
+# len(), in StickyPartitionAssignor.metadata), so its second join fails in the client.
 
 
 class Member(threading.Thread):

@@ -244,7 +244,12 @@ void GroupCoordinator::tick() {
   if (now >= next_retention_check_) {
     next_retention_check_ = now + config_.retention_check_interval_ms;
     expire_offsets();
-    if (schedule_) schedule_(next_retention_check_);
+  }
+  // The owner keeps one wake-up: ask for the earliest one still pending.
+  if (schedule_) {
+    int64_t next = next_retention_check_;
+    if (!timers_.empty()) next = std::min(next, timers_.begin()->first);
+    schedule_(next);
   }
 }
 

@@ -40,6 +40,8 @@ ErrorCode check_partition(const net::Request& req, const ProduceRequest& request
   if (topic == nullptr || pd.index < 0 || pd.index >= topic->partitions) {
     return ErrorCode::kUnknownTopicOrPartition;
   }
+  // Only the coordinators write internal topics (Kafka: "Cannot append to internal topic").
+  if (topic->internal) return ErrorCode::kInvalidTopicException;
   if (req.header.api_version < 3) return ErrorCode::kUnsupportedForMessageFormat;
   if (request.transactional_id.has_value()) return ErrorCode::kTransactionalIdAuthorizationFailed;
   if (pd.records.is_null || pd.records.data.empty()) return ErrorCode::kInvalidRecord;

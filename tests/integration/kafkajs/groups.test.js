@@ -171,7 +171,7 @@ test('three consumers share six partitions, rebalance when one disconnects, and 
   await gone.stop()
   await waitFor(() => balanced(members), `two members taking over\n${describe(members)}`)
   for (const [k, v] of await produceSpread(topic, 5, 'b')) produced.set(k, v)
-  await waitRead(members, produced)
+  await waitRead([...members, gone], produced) // the 'a' records gone read count too
   await waitFor(async () => {
     const c = await committedOffsets(groupId, topic)
     return JSON.stringify(c) === JSON.stringify(everyPartition(15))
