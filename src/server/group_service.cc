@@ -117,8 +117,8 @@ void GroupShard::load_step(Uuid topic_id, int32_t partition, int64_t offset) {
   if (offset >= end) return coordinator_.finish_loading(partition);
   auto read = log->read(offset, end, kLoadStepBytes, true);
   if (!read.ok()) {
-    log::error("group coordinator: reading {}-{} at offset {} failed: {}", kOffsetsTopic,
-               partition, offset, storage::error_name(read.error()));
+    log::error("group coordinator: reading {}-{} at offset {} failed: {}", kOffsetsTopic, partition,
+               offset, storage::error_name(read.error()));
     return coordinator_.unload(partition);
   }
   ByteWriter w;
@@ -154,9 +154,8 @@ void GroupShard::load_step(Uuid topic_id, int32_t partition, int64_t offset) {
                partition, offset);
     return coordinator_.unload(partition);
   }
-  broker_.shards().post(shard_, [this, topic_id, partition, next] {
-    load_step(topic_id, partition, next);
-  });
+  broker_.shards().post(
+      shard_, [this, topic_id, partition, next] { load_step(topic_id, partition, next); });
 }
 
 // --- GroupService -----------------------------------------------------------------

@@ -52,7 +52,8 @@ int32_t Group::max_rebalance_timeout_ms() const {
   return t;
 }
 
-bool Group::supports_protocols(const std::string& type, const std::vector<MemberProtocol>& protocols,
+bool Group::supports_protocols(const std::string& type,
+                               const std::vector<MemberProtocol>& protocols,
                                const std::string& except) const {
   if (type.empty() || protocols.empty()) return false;
   size_t others = 0;

@@ -47,7 +47,8 @@ void GroupCoordinator::describe(const std::string& group_id,
     d.client_id = m.client_id;
     d.client_host = m.client_host;
     if (stable && g->protocol_name) {
-      if (const MemberProtocol* p = m.find_protocol(*g->protocol_name)) d.member_metadata = p->metadata;
+      if (const MemberProtocol* p = m.find_protocol(*g->protocol_name))
+        d.member_metadata = p->metadata;
       d.member_assignment = m.assignment;
     }
   }

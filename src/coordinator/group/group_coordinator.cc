@@ -10,7 +10,9 @@ namespace gregor::coordinator::group {
 int32_t partition_for_group(std::string_view group_id, int32_t num_partitions) {
   // Java's String.hashCode over UTF-16 code units.
   int32_t h = 0;
-  auto add = [&h](uint32_t unit) { h = static_cast<int32_t>(31u * static_cast<uint32_t>(h) + unit); };
+  auto add = [&h](uint32_t unit) {
+    h = static_cast<int32_t>(31u * static_cast<uint32_t>(h) + unit);
+  };
   for (size_t i = 0; i < group_id.size();) {
     const auto c = static_cast<uint8_t>(group_id[i]);
     uint32_t cp = c;
@@ -292,10 +294,10 @@ void GroupCoordinator::expire(Group& g, int64_t now) {
       // A member arrived during the initial delay: wait once more (Kafka's
       // InitialDelayedJoin), within what the rebalance timeout leaves.
       cur->new_member_added = false;
-      const int64_t step = std::min<int64_t>(config_.initial_rebalance_delay_ms,
-                                             cur->initial_delay_left);
-      cur->initial_delay_left = std::max<int64_t>(
-          cur->initial_delay_left - config_.initial_rebalance_delay_ms, 0);
+      const int64_t step =
+          std::min<int64_t>(config_.initial_rebalance_delay_ms, cur->initial_delay_left);
+      cur->initial_delay_left =
+          std::max<int64_t>(cur->initial_delay_left - config_.initial_rebalance_delay_ms, 0);
       cur->join_deadline = now + step;
     } else {
       complete_join(*cur);

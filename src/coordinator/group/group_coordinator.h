@@ -92,8 +92,7 @@ class GroupCoordinator {
  public:
   using Schedule = std::function<void(int64_t monotonic_ms)>;
 
-  GroupCoordinator(GroupConfig config, const Clock& clock, RecordWriter& writer,
-                   Schedule schedule);
+  GroupCoordinator(GroupConfig config, const Clock& clock, RecordWriter& writer, Schedule schedule);
   ~GroupCoordinator();
   GroupCoordinator(const GroupCoordinator&) = delete;
   GroupCoordinator& operator=(const GroupCoordinator&) = delete;

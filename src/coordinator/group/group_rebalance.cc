@@ -31,7 +31,8 @@ ErrorCode write_error(ErrorCode e) {
 }  // namespace
 
 void GroupCoordinator::prepare_rebalance(Group& g, const char* reason) {
-  if (g.is(GroupState::kCompletingRebalance)) reset_pending_syncs(g, ErrorCode::kRebalanceInProgress);
+  if (g.is(GroupState::kCompletingRebalance))
+    reset_pending_syncs(g, ErrorCode::kRebalanceInProgress);
   const int64_t now = mono_ms();
   const int64_t timeout = g.max_rebalance_timeout_ms();
   if (g.is(GroupState::kEmpty)) {
@@ -52,8 +53,7 @@ void GroupCoordinator::prepare_rebalance(Group& g, const char* reason) {
 }
 
 void GroupCoordinator::maybe_complete_join(Group& g) {
-  if (g.is(GroupState::kPreparingRebalance) && !g.initial_delay && g.all_joined())
-    complete_join(g);
+  if (g.is(GroupState::kPreparingRebalance) && !g.initial_delay && g.all_joined()) complete_join(g);
 }
 
 void GroupCoordinator::complete_join(Group& g) {

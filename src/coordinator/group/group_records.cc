@@ -14,9 +14,9 @@ namespace {
 
 constexpr int16_t kOffsetKeyVersion = 1;
 constexpr int16_t kGroupKeyVersion = 2;
-constexpr int16_t kOffsetValueVersion = 3;         // with leader epoch
-constexpr int16_t kOffsetValueVersionExpiry = 1;   // with an explicit expiry
-constexpr int16_t kGroupValueVersion = 3;          // with static member ids
+constexpr int16_t kOffsetValueVersion = 3;        // with leader epoch
+constexpr int16_t kOffsetValueVersionExpiry = 1;  // with an explicit expiry
+constexpr int16_t kGroupValueVersion = 3;         // with static member ids
 
 template <typename Msg>
 std::vector<uint8_t> encode_versioned(const Msg& msg, int16_t version) {
@@ -144,8 +144,8 @@ CoordinatorRecord offset_commit_record(const std::string& group, const TopicPart
   v.metadata = offset.metadata;
   v.commit_timestamp = offset.commit_timestamp;
   v.expire_timestamp = offset.expire_timestamp;
-  const int16_t version = offset.expire_timestamp >= 0 ? kOffsetValueVersionExpiry
-                                                       : kOffsetValueVersion;
+  const int16_t version =
+      offset.expire_timestamp >= 0 ? kOffsetValueVersionExpiry : kOffsetValueVersion;
   return {offset_key(group, tp), encode_versioned(v, version)};
 }
 

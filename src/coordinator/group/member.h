@@ -32,11 +32,11 @@ struct Member {
   std::vector<MemberProtocol> protocols;  // in the member's order of preference
   std::vector<uint8_t> assignment;
 
-  JoinCallback awaiting_join;  // set while its JoinGroup waits for the join phase
-  int16_t join_version = 0;    // version of that JoinGroup
-  SyncCallback awaiting_sync;  // set while its SyncGroup waits for the leader
-  bool synced = false;         // sent SyncGroup in the current generation
-  bool is_new = false;         // joined in the rebalance under way
+  JoinCallback awaiting_join;      // set while its JoinGroup waits for the join phase
+  int16_t join_version = 0;        // version of that JoinGroup
+  SyncCallback awaiting_sync;      // set while its SyncGroup waits for the leader
+  bool synced = false;             // sent SyncGroup in the current generation
+  bool is_new = false;             // joined in the rebalance under way
   int64_t heartbeat_deadline = 0;  // monotonic ms
 
   const MemberProtocol* find_protocol(const std::string& name) const {

@@ -13,7 +13,10 @@ TEST(GroupPartition, KafkaHashOfGroupId) {
   // abs(Java String.hashCode) mod 50, UTF-16 code units for non-ASCII ids.
   EXPECT_EQ(partition_for_group("my-group", 50), 12);
   EXPECT_EQ(partition_for_group("console-consumer-12345", 50), 6);
-  EXPECT_EQ(partition_for_group("gr\xC3\xBC\xC3\x9F" "e", 50), 23);
+  EXPECT_EQ(partition_for_group("gr\xC3\xBC\xC3\x9F"
+                                "e",
+                                50),
+            23);
   EXPECT_EQ(partition_for_group("\xF0\x9F\x98\x80g", 50), 22);
   EXPECT_EQ(partition_for_group("", 50), 0);
 }
@@ -237,7 +240,8 @@ TEST(GroupJoin, PendingMemberExpires) {
   auto first = f.join("g", {});
   EXPECT_EQ(f.coordinator.find("g")->pending_members.size(), 1u);
   f.advance(10000);
-  EXPECT_TRUE(f.coordinator.find("g") == nullptr || f.coordinator.find("g")->pending_members.empty());
+  EXPECT_TRUE(f.coordinator.find("g") == nullptr ||
+              f.coordinator.find("g")->pending_members.empty());
 }
 
 TEST(GroupStatic, RestartWithinSessionKeepsAssignmentWithoutRebalance) {
@@ -321,6 +325,51 @@ TEST(GroupLoading, ErrorsWhileLoadingAndForOtherPartitions) {
   c.finish_loading(p);
   EXPECT_EQ(c.group_error("my-group"), kNone);
   EXPECT_EQ(c.group_error("console-consumer-12345"), ErrorCode::kNotCoordinator);
+}
+
+}  // namespace
+}  // namespace gregor::coordinator::group::testing
+
+namespace gregor::coordinator::group::testing {
+namespace {
+
+TEST(GroupTimers, OwnerIsAlwaysAskedForTheEarliestPendingDeadline) {
+  // The owner keeps a single wake-up; after each tick() it must be asked for
+  // the earliest deadline still pending, or later expiries would be missed.
+  ManualClock clock;
+  FakeWriter writer;
+  std::vector<int64_t> asked;
+  GroupConfig cfg = Fixture::config();
+  cfg.initial_rebalance_delay_ms = 0;
+  GroupCoordinator c(cfg, clock, writer, [&](int64_t at) { asked.push_back(at); });
+  c.begin_loading(0);
+  c.finish_loading(0);
+  auto join = [&](const std::string& group) {
+    protocol::JoinGroupRequest req;
+    req.group_id = group;
+    req.session_timeout_ms = 10000;
+    req.rebalance_timeout_ms = 10000;
+    req.protocol_type = "consumer";
+    req.protocols.emplace_back().name = "range";
+    std::string id;
+    c.join(req, {2, "c", "/h"}, [&](protocol::JoinGroupResponse r) { id = r.member_id; });
+    return id;
+  };
+  join("early");
+  c.tick();  // delay 0: the join phase completes at once; session ends at 10000
+  clock.advance(4000);
+  join("late");
+  c.tick();  // "late"'s session ends at 14000
+  ASSERT_FALSE(asked.empty());
+  EXPECT_LE(asked.back(), 10000) << "the earlier expiry is asked for";
+  clock.advance(6000);
+  c.tick();
+  EXPECT_EQ(c.find("early")->members.size(), 0u);
+  EXPECT_GE(asked.back(), 14000) << "the next wake-up is the later session expiry";
+  EXPECT_LT(asked.back(), 600000);
+  clock.advance(4000);
+  c.tick();
+  EXPECT_EQ(c.find("late")->members.size(), 0u);
 }
 
 }  // namespace

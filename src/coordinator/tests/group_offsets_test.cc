@@ -62,7 +62,8 @@ TEST(GroupOffsets, SimpleCommitAndFetch) {
   f.writer.flush();
   ASSERT_TRUE(done->has_value());
   EXPECT_EQ(**done, (std::vector<ErrorCode>{kNone, kNone}));
-  auto fetched = f.coordinator.fetch_offsets("solo", std::vector<TopicPartition>{{"t", 0}, {"t", 9}});
+  auto fetched =
+      f.coordinator.fetch_offsets("solo", std::vector<TopicPartition>{{"t", 0}, {"t", 9}});
   EXPECT_EQ(fetched.error, kNone);
   ASSERT_EQ(fetched.offsets.size(), 2u);
   EXPECT_EQ(fetched.offsets[0].second.offset, 42);
@@ -114,8 +115,9 @@ TEST(GroupAdmin, DescribeListDelete) {
   EXPECT_EQ(d.members[0].member_id, id);
   EXPECT_EQ(d.members[0].client_id, "client");
   EXPECT_EQ(d.members[0].client_host, "/127.0.0.1");
-  EXPECT_EQ(std::string(d.members[0].member_assignment.begin(), d.members[0].member_assignment.end()),
-            "t-0");
+  EXPECT_EQ(
+      std::string(d.members[0].member_assignment.begin(), d.members[0].member_assignment.end()),
+      "t-0");
   protocol::DescribeGroupsResponse::DescribedGroup unknown;
   f.coordinator.describe("nope", unknown);
   EXPECT_EQ(unknown.group_state, "Dead");

@@ -145,6 +145,8 @@ struct Fixture {
   GroupCoordinator coordinator;
 };
 
-inline ErrorCode err(int16_t wire) { return static_cast<ErrorCode>(wire); }
+inline ErrorCode err(int16_t wire) {
+  return static_cast<ErrorCode>(wire);
+}
 
 }  // namespace gregor::coordinator::group::testing

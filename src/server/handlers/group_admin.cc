@@ -97,7 +97,7 @@ asio::awaitable<net::Response> handle_offset_delete(Broker& broker, net::Request
   for (const auto& t : request.topics)
     for (const auto& p : t.partitions) partitions.emplace_back(t.name, p.partition_index);
   GroupAsyncCall<cg::OffsetDeleteResult> run = [&request, &partitions](cg::GroupCoordinator& c,
-                                                                      auto done) {
+                                                                       auto done) {
     c.delete_offsets(request.group_id, partitions, std::move(done));
   };
   auto result =
