@@ -24,6 +24,7 @@ cg::GroupConfig group_config(const config::BrokerConfig& c) {
   g.offsets_retention_ms = c.offsets_retention_ms;
   g.retention_check_interval_ms = c.offsets_retention_check_interval_ms;
   g.offset_metadata_max_bytes = c.offset_metadata_max_bytes;
+  g.max_record_bytes = c.message_max_bytes;
   return g;
 }
 
@@ -91,6 +92,11 @@ void GroupShard::write(int32_t partition, std::vector<cg::CoordinatorRecord> rec
     out.timestamp = now;
   }
   const std::vector<uint8_t> batch = record::build_batch(spec);
+  if (batch.size() > static_cast<size_t>(broker_.config().message_max_bytes)) {
+    log::warn("group coordinator: {} bytes of records for {}-{} exceed message.max.bytes",
+              batch.size(), kOffsetsTopic, partition);
+    return fail_later(ErrorCode::kRecordListTooLarge);
+  }
   auto appended = log->append(batch);
   if (!appended.ok()) {
     log::warn("group coordinator: append to {}-{} failed: {}", kOffsetsTopic, partition,

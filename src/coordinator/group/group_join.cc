@@ -60,6 +60,13 @@ void GroupCoordinator::join(const protocol::JoinGroupRequest& req, const JoinCon
   const int32_t partition = partition_for_group(req.group_id, config_.num_partitions);
   if (ErrorCode e = partition_error(partition); e != ErrorCode::kNone)
     return done(join_error(e, req.member_id));
+  size_t metadata_bytes = 0;
+  for (const auto& p : req.protocols) metadata_bytes += p.name.size() + p.metadata.size();
+  if (metadata_bytes > static_cast<size_t>(config_.max_record_bytes)) {
+    log::warn("group {}: refusing a JoinGroup with {} bytes of protocol metadata (limit {})",
+              req.group_id, metadata_bytes, config_.max_record_bytes);
+    return done(join_error(ErrorCode::kInvalidRequest, req.member_id));
+  }
   if (req.session_timeout_ms < config_.min_session_timeout_ms ||
       req.session_timeout_ms > config_.max_session_timeout_ms)
     return done(join_error(ErrorCode::kInvalidSessionTimeout, req.member_id));

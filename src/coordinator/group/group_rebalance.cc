@@ -23,6 +23,9 @@ ErrorCode write_error(ErrorCode e) {
       return e;
     case ErrorCode::kNotLeaderOrFollower:
       return ErrorCode::kNotCoordinator;
+    case ErrorCode::kMessageTooLarge:
+    case ErrorCode::kRecordListTooLarge:
+      return ErrorCode::kUnknownServerError;  // as Kafka: the assignment cannot be stored
     default:
       return ErrorCode::kCoordinatorNotAvailable;
   }

@@ -374,3 +374,33 @@ TEST(GroupTimers, OwnerIsAlwaysAskedForTheEarliestPendingDeadline) {
 
 }  // namespace
 }  // namespace gregor::coordinator::group::testing
+
+namespace gregor::coordinator::group::testing {
+namespace {
+
+TEST(GroupLimits, HugeMetadataIsRefusedAndHugeAssignmentIsNotStored) {
+  GroupConfig cfg = Fixture::config();
+  cfg.max_record_bytes = 1000;
+  Fixture f(cfg);
+  JoinArgs huge;
+  huge.protocols = {{"range", std::string(2000, 'x')}};
+  auto r = f.join("g", huge);
+  ASSERT_TRUE(r->has_value());
+  EXPECT_EQ(err((*r)->error_code), ErrorCode::kInvalidRequest);
+  EXPECT_EQ(f.coordinator.find("g"), nullptr) << "nothing kept for the refused member";
+
+  // An assignment the log refuses: everyone waiting gets the error, the group
+  // rebalances, nothing is stored.
+  auto a = f.join_new("g");
+  f.advance(3000);
+  const std::string id = (*a)->member_id;
+  auto s = f.sync("g", id, 1, {{id, std::string(5000, 'y')}});
+  f.writer.flush(ErrorCode::kRecordListTooLarge);
+  ASSERT_TRUE(s->has_value());
+  EXPECT_EQ(err((*s)->error_code), ErrorCode::kUnknownServerError);
+  EXPECT_EQ(f.state("g"), GroupState::kPreparingRebalance);
+  EXPECT_TRUE(f.coordinator.find("g")->members.at(id).assignment.empty());
+}
+
+}  // namespace
+}  // namespace gregor::coordinator::group::testing
