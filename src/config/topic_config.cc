@@ -162,6 +162,7 @@ std::vector<ConfigEntry> describe_topic_config(const std::map<std::string, std::
     ConfigEntry e;
     e.name = std::string(def.key.name);
     e.type = std::string(type_name(def.key.type));
+    e.wire_type = wire_type(def.key.type);
     e.doc = std::string(def.key.doc);
     e.sensitive = def.key.sensitive;
     bool broker_set = false;

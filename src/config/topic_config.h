@@ -90,12 +90,14 @@ struct ConfigEntry {
   };
   std::string name;
   std::string value;
+  bool value_null = false;  // Kafka reports null (a broker key with a null default, not set)
   Source source;
   bool read_only = false;
   bool sensitive = false;
   std::string
       type;  // Kafka's type name: "LONG", "BOOLEAN", ... (config_def.h: wire_type for the code)
   std::string doc;
+  int8_t wire_type = 0;  // the DescribeConfigs code of `type`; 0 = UNKNOWN
   // The topic override (if any), then the broker keys it defaults from, highest precedence
   // first: each set broker key as kStaticBroker, each unset one with a default as kDefault.
   std::vector<Synonym> synonyms;

@@ -43,7 +43,8 @@ std::optional<std::string> check_throttled_replicas(std::string_view value) {
 }
 
 // message.format.version is deprecated and ignored, but its values are still checked:
-// "0.10.2", "2.8-IV1", "3.0".
+// "0.10.2", "2.8-IV1", "3.0". Like Kafka's MetadataVersion.fromVersionString, only the
+// first three (0.x) or two segments count: "0.10.0.0" is 0.10.0, "3.0.1" is 3.0.
 std::optional<std::string> check_format_version(std::string_view value) {
   std::string_view v = value.substr(0, value.find("-IV"));
   if (value.size() > v.size() && !all_digits(value.substr(v.size() + 3)))
@@ -56,7 +57,8 @@ std::optional<std::string> check_format_version(std::string_view value) {
     if (dot == std::string_view::npos) break;
     v.remove_prefix(dot + 1);
   }
-  if (parts < 2 || parts > 3) return std::string("not a valid message format version");
+  if (parts < (value.starts_with("0.") ? 3 : 2))
+    return std::string("not a valid message format version");
   return std::nullopt;
 }
 

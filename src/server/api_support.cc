@@ -26,8 +26,12 @@ constexpr ApiSupport kSupported[] = {
     {18, 0, 4},  // ApiVersions
     {19, 0, 7},  // CreateTopics
     {20, 0, 6},  // DeleteTopics
+    {32, 0, 4},  // DescribeConfigs
+    {33, 0, 2},  // AlterConfigs
+    {35, 0, 4},  // DescribeLogDirs
     {37, 0, 3},  // CreatePartitions
     {42, 0, 2},  // DeleteGroups
+    {44, 0, 1},  // IncrementalAlterConfigs
     {47, 0, 0},  // OffsetDelete
     {60, 0, 1},  // DescribeCluster
 };

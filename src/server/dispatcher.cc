@@ -56,10 +56,18 @@ asio::awaitable<net::Response> Dispatcher::handle(net::Request& req) {
       co_return co_await handle_create_topics(broker_, req);
     case 20:
       co_return co_await handle_delete_topics(broker_, req);
+    case 32:
+      co_return co_await handle_describe_configs(broker_, req);
+    case 33:
+      co_return co_await handle_alter_configs(broker_, req);
+    case 35:
+      co_return co_await handle_describe_log_dirs(broker_, req);
     case 37:
       co_return co_await handle_create_partitions(broker_, req);
     case 42:
       co_return co_await handle_delete_groups(broker_, req);
+    case 44:
+      co_return co_await handle_incremental_alter_configs(broker_, req);
     case 47:
       co_return co_await handle_offset_delete(broker_, req);
     case 60:

@@ -6,11 +6,14 @@
 #pragma once
 
 #include <asio.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 
 #include "base/error_code.h"
+#include "base/result.h"
+#include "config/config_alter.h"
 #include "server/async_mutex.h"
 #include "server/topic_table.h"
 
@@ -32,6 +35,11 @@ struct TopicResult {
   std::shared_ptr<const TopicInfo> topic;  // the created (or would-be) topic when ok
 };
 
+// Computes a topic's new overrides from its current ones (AlterConfigs replaces
+// them, IncrementalAlterConfigs edits them); runs on the controller under the lock.
+using ConfigChange =
+    std::function<Result<config::Overrides, config::AlterFailure>(const config::Overrides&)>;
+
 class TopicManager {
  public:
   explicit TopicManager(Broker& broker) : broker_(broker) {}
@@ -41,6 +49,11 @@ class TopicManager {
   asio::awaitable<TopicResult> delete_topic(Uuid id);
   asio::awaitable<TopicResult> create_partitions(std::string name, int32_t count,
                                                  bool validate_only);
+  // Changes the config overrides of topic `name` (topic_manager_configs.cc): the new
+  // set is validated, recorded durably, handed to the open partition logs and then
+  // published in a new TopicTable, so produce requests use it from then on.
+  asio::awaitable<TopicResult> alter_configs(std::string name, ConfigChange change,
+                                             bool validate_only);
   // Creates `name` with the broker defaults if auto.create.topics.enable allows it;
   // returns the topic (existing or new), or nullptr.
   asio::awaitable<std::shared_ptr<const TopicInfo>> auto_create(std::string name);
@@ -55,6 +68,10 @@ class TopicManager {
   asio::awaitable<TopicResult> do_delete(Uuid id);
   asio::awaitable<TopicResult> do_create_partitions(std::string name, int32_t count,
                                                     bool validate_only);
+  asio::awaitable<TopicResult> do_alter_configs(std::string name, ConfigChange change,
+                                                bool validate_only);
+  TopicResult next_configs(const std::string& name, const ConfigChange& change) const;
+  asio::awaitable<void> update_log_configs(const TopicInfo& topic);
   TopicResult validate_create(CreateTopicArgs& args) const;
   asio::awaitable<void> close_logs(const TopicInfo& topic);
 

@@ -64,6 +64,19 @@ Result<AppendResult, StorageError> PartitionLog::append(std::span<const uint8_t>
   return AppendResult{base, last, now};
 }
 
+int64_t PartitionLog::size_bytes() const {
+  int64_t total = 0;
+  for (const auto& [base, segment] : segments_) total += segment->size();
+  return total;
+}
+
+void PartitionLog::update_config(const LogConfig& config) {
+  config_.segment_bytes = config.segment_bytes;
+  config_.segment_ms = config.segment_ms;
+  config_.index_interval_bytes = config.index_interval_bytes;
+  config_.segment_index_bytes = config.segment_index_bytes;
+}
+
 Segment& PartitionLog::roll(int64_t base_offset) {
   GREGOR_ASSERT(base_offset >= active().next_offset(), "a new segment starts after the old one");
   auto file = std::make_shared<SegmentFile>(io_.io(), dir_, base_offset);

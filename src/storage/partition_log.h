@@ -151,6 +151,16 @@ class PartitionLog {
   size_t segment_count() const { return segments_.size(); }
   std::vector<int64_t> segment_base_offsets() const;
   size_t tail_cache_bytes() const { return tail_.memory_bytes(); }
+  // Bytes of batch data in all segments (Kafka's Log.size, DescribeLogDirs):
+  // the logical sizes, so preallocated space past the data is not counted.
+  int64_t size_bytes() const;
+
+  // Changes the topic-level settings at run time (AlterConfigs): segment.bytes,
+  // segment.ms and index.interval.bytes apply from the next append on,
+  // segment.index.bytes to segments created afterwards. The engine's own
+  // settings (preallocation, direct I/O, tail cache, chunk sizes) are kept.
+  void update_config(const LogConfig& config);
+  const LogConfig& config() const { return config_; }
 
   // Deletes a closed partition's directory (DeleteTopics): renamed to
   // `<dir>.<random>-delete` first, which list_partition_dirs() skips, so a
@@ -188,7 +198,7 @@ class PartitionLog {
   const std::string dir_;
   const std::string topic_;
   const int32_t partition_;
-  const LogConfig config_;
+  LogConfig config_;  // segments hold a reference: a change reaches them too
   IoWorker& io_;
   const Poster post_;
   const Clock& clock_;

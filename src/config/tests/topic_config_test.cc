@@ -31,6 +31,9 @@ TEST(TopicConfig, ValidateKnownAndUnknown) {
             std::nullopt);
   EXPECT_EQ(validate_topic_config("leader.replication.throttled.replicas", "*"), std::nullopt);
   EXPECT_EQ(validate_topic_config("message.format.version", "2.8-IV1"), std::nullopt);
+  EXPECT_EQ(validate_topic_config("message.format.version", "0.10.0.0"), std::nullopt);
+  EXPECT_EQ(validate_topic_config("message.format.version", "3.0.1"), std::nullopt);
+  EXPECT_NE(validate_topic_config("message.format.version", "0.10"), std::nullopt);
   EXPECT_EQ(validate_topic_config("compression.zstd.level", "-5"), std::nullopt);
   EXPECT_EQ(validate_topic_config("no.such.config", "1"),
             "Unknown topic config name: no.such.config");

@@ -55,5 +55,9 @@ asio::awaitable<net::Response> handle_describe_groups(Broker&, net::Request&);
 asio::awaitable<net::Response> handle_list_groups(Broker&, net::Request&);
 asio::awaitable<net::Response> handle_delete_groups(Broker&, net::Request&);
 asio::awaitable<net::Response> handle_offset_delete(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_describe_configs(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_alter_configs(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_incremental_alter_configs(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_describe_log_dirs(Broker&, net::Request&);
 
 }  // namespace gregor::server
