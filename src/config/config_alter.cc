@@ -105,7 +105,6 @@ std::optional<AlterFailure> apply_one(Overrides& current, const AlterEntry& e) {
 }  // namespace
 
 Result<Overrides, AlterFailure> replace_topic_overrides(std::span<const AlterEntry> entries) {
-  if (auto dup = check_duplicates(entries)) return Err(*dup);
   std::string nulls;
   Overrides out;
   for (const auto& e : entries) {

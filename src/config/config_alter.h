@@ -42,7 +42,9 @@ struct AlterFailure {
 using Overrides = std::map<std::string, std::string>;
 
 // AlterConfigs: the entries become the topic's overrides. A null value is refused
-// ("Null value not supported for topic configs: x"), as are duplicate keys.
+// ("Null value not supported for topic configs: x"). A key given twice takes the
+// later value, as Kafka's request-to-map conversion does (librdkafka's own tests
+// send every described entry and then the changed one).
 Result<Overrides, AlterFailure> replace_topic_overrides(std::span<const AlterEntry> entries);
 
 // IncrementalAlterConfigs on `current` overrides. Refuses duplicate keys, unknown
