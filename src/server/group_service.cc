@@ -217,6 +217,13 @@ asio::awaitable<std::shared_ptr<const TopicInfo>> GroupService::ensure_topic() {
   co_return topic();
 }
 
+void GroupService::unload(const TopicInfo& topic) {
+  for (int32_t p = 0; p < topic.partitions; ++p) {
+    const unsigned owner = broker_.owner_shard(topic.id, p);
+    broker_.shards().post(owner, [this, owner, p] { shards_[owner]->coordinator().unload(p); });
+  }
+}
+
 void GroupService::start_loading(const TopicInfo& topic) {
   for (int32_t p = 0; p < topic.partitions; ++p) {
     const unsigned owner = broker_.owner_shard(topic.id, p);

@@ -79,6 +79,10 @@ class GroupService {
   // The existing topic, or nullptr.
   std::shared_ptr<const TopicInfo> topic() const;
 
+  // __consumer_offsets was deleted: every coordinator drops the groups of its
+  // partitions (parked requests get NOT_COORDINATOR).
+  void unload(const TopicInfo& topic);
+
   GroupShard& shard(unsigned s) { return *shards_[s]; }
   // The shard whose coordinator serves `group` (the topic must exist).
   unsigned owner_of(const TopicInfo& topic, const std::string& group) const;

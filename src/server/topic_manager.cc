@@ -7,6 +7,7 @@
 #include "config/topic_config.h"
 #include "metadata/topic_names.h"
 #include "server/broker.h"
+#include "server/group_service.h"
 #include "server/log_config.h"
 
 namespace gregor::server {
@@ -148,6 +149,8 @@ asio::awaitable<TopicResult> TopicManager::do_delete(Uuid id) {
     } else {
       broker_.publish(broker_.topics()->without(id));
       co_await close_logs(info);
+      // Kafka lets users delete __consumer_offsets; its groups go with it.
+      if (info.name == kOffsetsTopic) broker_.groups().unload(info);
       result.topic = std::make_shared<const TopicInfo>(info);
       log::info("deleted topic '{}'", info.name);
     }

@@ -421,3 +421,26 @@ def test_offset_delete(group_broker, live):
     assert tp.offset == 4
     err, parts = offset_delete(bs, unique_topic("adm-odel-none"), topic, [0])
     assert err == GROUP_ID_NOT_FOUND, (err, parts)
+
+
+def test_deleting_consumer_offsets_drops_groups_and_recreates_it(fresh_broker):
+    """Kafka lets an admin delete __consumer_offsets; its groups and offsets go with it, and the
+    next FindCoordinator creates it again, empty."""
+    bs = fresh_broker.bootstrap
+    topic = setup_topic(bs, "adm-co-del")
+    gid = unique_topic("adm-co-del")
+    assert commit_as_admin(bs, gid, [(topic, 0, 5)]) is None
+    ka = kp.admin(bs)
+    try:
+        assert "__consumer_offsets" in ka.list_topics()
+        ka.delete_topics(["__consumer_offsets"], timeout_ms=15000)
+    finally:
+        ka.close()
+    # The first request after the deletion recreates the topic; the group starts empty.
+    assert commit_as_admin(bs, gid, [(topic, 1, 7)]) is None
+    ka = kp.admin(bs)
+    try:
+        got = ka.list_consumer_group_offsets(gid)
+    finally:
+        ka.close()
+    assert {tp.partition: meta.offset for tp, meta in got.items()} == {1: 7}
