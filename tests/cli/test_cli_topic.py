@@ -80,12 +80,11 @@ def test_alter_config(broker):
     topic = unique("cli-alter")
     ok(broker, "topic", "create", topic)
     p = run(broker, "topic", "alter-config", topic, "--set", "retention.ms=7200000")
-    if p.returncode == 4:  # the broker has no DescribeConfigs/AlterConfigs yet
-        assert "does not support" in p.stderr and len(p.stderr.strip().splitlines()) == 1
-        return
     assert p.returncode == 0, p.stderr
     configs = {c["name"]: c for c in ok_json(broker, "topic", "describe", topic)["configs"]}
     assert configs["retention.ms"]["value"] == "7200000"
+    assert configs["retention.ms"]["source"] == "DYNAMIC_TOPIC_CONFIG"
+    assert configs["cleanup.policy"]["source"] == "DEFAULT_CONFIG"
 
 
 def test_bad_arguments_exit_2(broker):
