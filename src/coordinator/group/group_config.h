@@ -17,7 +17,7 @@ struct GroupConfig {
   int32_t offset_metadata_max_bytes = 4096;
   // Largest record batch the coordinator may write (message.max.bytes): a
   // member's protocol metadata must fit it, as must the group's assignment.
-  int32_t max_record_bytes = 1048588;      // offset.metadata.max.bytes
+  int32_t max_record_bytes = 1048588;  // offset.metadata.max.bytes
 };
 
 }  // namespace gregor::coordinator::group
