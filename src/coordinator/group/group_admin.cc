@@ -4,6 +4,7 @@
 
 #include "base/log.h"
 #include "coordinator/group/group_coordinator.h"
+#include "coordinator/group/write_error.h"
 
 namespace gregor::coordinator::group {
 namespace {
@@ -86,7 +87,7 @@ void GroupCoordinator::delete_group(const std::string& group_id,
                   Group* cur = find_group(group_id);
                   if (e != ErrorCode::kNone) {
                     if (cur != nullptr) cur->set_state(GroupState::kEmpty, now_ms());
-                    return done(ErrorCode::kCoordinatorNotAvailable);
+                    return done(client_error_of_write(e, ErrorCode::kUnknownServerError));
                   }
                   if (cur != nullptr) groups_.erase(group_id);
                   log::info("group {}: deleted", group_id);

@@ -205,7 +205,6 @@ void GroupCoordinator::add_member_and_rebalance(Group& g, const std::string& mem
   Member m;
   m.member_id = member_id;
   fill_member(m, req, ctx);
-  m.is_new = true;
   m.awaiting_join = std::exchange(done, nullptr);
   m.join_version = ctx.version;
   m.heartbeat_deadline = mono_ms() + m.session_timeout_ms;

@@ -4,25 +4,9 @@
 #include "base/log.h"
 #include "coordinator/group/consumer_protocol.h"
 #include "coordinator/group/group_coordinator.h"
+#include "coordinator/group/write_error.h"
 
 namespace gregor::coordinator::group {
-namespace {
-
-ErrorCode commit_write_error(ErrorCode e) {
-  switch (e) {
-    case ErrorCode::kNone:
-      return e;
-    case ErrorCode::kNotLeaderOrFollower:
-      return ErrorCode::kNotCoordinator;
-    case ErrorCode::kMessageTooLarge:
-    case ErrorCode::kRecordListTooLarge:
-      return ErrorCode::kInvalidCommitOffsetSize;
-    default:
-      return ErrorCode::kCoordinatorNotAvailable;
-  }
-}
-
-}  // namespace
 
 void GroupCoordinator::commit(const CommitRequest& req, CommitCallback done) {
   auto all = [&](ErrorCode e) { done(std::vector<ErrorCode>(req.entries.size(), e)); };
@@ -86,7 +70,9 @@ void GroupCoordinator::commit(const CommitRequest& req, CommitCallback done) {
                     for (size_t k = 0; k < accepted.size(); ++k)
                       g->offsets[tps[k]] = std::move(accepted[k].second);
                   } else {
-                    for (const auto& a : accepted) (*errors)[a.first] = commit_write_error(e);
+                    for (const auto& a : accepted)
+                      (*errors)[a.first] =
+                          client_error_of_write(e, ErrorCode::kInvalidCommitOffsetSize);
                   }
                   done(std::move(*errors));
                 });
@@ -143,7 +129,8 @@ void GroupCoordinator::delete_offsets(const std::string& group_id,
   if (records.empty()) return done(std::move(result));
   writer_.write(g->partition(), std::move(records),
                 [result = std::move(result), done = std::move(done)](ErrorCode e) mutable {
-                  if (e != ErrorCode::kNone) result.error = ErrorCode::kCoordinatorNotAvailable;
+                  if (e != ErrorCode::kNone)
+                    result.error = client_error_of_write(e, ErrorCode::kUnknownServerError);
                   done(std::move(result));
                 });
 }

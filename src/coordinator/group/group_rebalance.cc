@@ -2,6 +2,7 @@
 // (waiting for the leader's assignment), Stable; and SyncGroup.
 #include "base/log.h"
 #include "coordinator/group/group_coordinator.h"
+#include "coordinator/group/write_error.h"
 
 namespace gregor::coordinator::group {
 namespace {
@@ -14,21 +15,6 @@ protocol::SyncGroupResponse sync_answer(ErrorCode e, const Group& g,
   r.protocol_name = g.protocol_name;
   r.assignment = std::move(assignment);
   return r;
-}
-
-// Kafka's mapping of a failed coordinator write to the error a client sees.
-ErrorCode write_error(ErrorCode e) {
-  switch (e) {
-    case ErrorCode::kNone:
-      return e;
-    case ErrorCode::kNotLeaderOrFollower:
-      return ErrorCode::kNotCoordinator;
-    case ErrorCode::kMessageTooLarge:
-    case ErrorCode::kRecordListTooLarge:
-      return ErrorCode::kUnknownServerError;  // as Kafka: the assignment cannot be stored
-    default:
-      return ErrorCode::kCoordinatorNotAvailable;
-  }
 }
 
 }  // namespace
@@ -104,7 +90,6 @@ void GroupCoordinator::complete_join(Group& g) {
             g.members.size(), *g.protocol_name, *g.leader);
   std::vector<std::pair<JoinCallback, protocol::JoinGroupResponse>> answers;
   for (auto& [id, m] : g.members) {
-    m.is_new = false;
     m.assignment.clear();
     m.synced = !m.awaiting_join;  // members without a join answer have nothing to sync
     if (!m.awaiting_join) continue;
@@ -177,7 +162,7 @@ void GroupCoordinator::finish_sync(const std::string& group_id, int32_t generati
   if (error != ErrorCode::kNone) {
     log::warn("group {}: storing generation {} failed: {}", group_id, generation,
               error_name(error));
-    reset_pending_syncs(*g, write_error(error));
+    reset_pending_syncs(*g, client_error_of_write(error, ErrorCode::kUnknownServerError));
     prepare_rebalance(*g, "storing the assignment failed");
     return;
   }

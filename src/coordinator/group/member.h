@@ -36,7 +36,6 @@ struct Member {
   int16_t join_version = 0;        // version of that JoinGroup
   SyncCallback awaiting_sync;      // set while its SyncGroup waits for the leader
   bool synced = false;             // sent SyncGroup in the current generation
-  bool is_new = false;             // joined in the rebalance under way
   int64_t heartbeat_deadline = 0;  // monotonic ms
 
   const MemberProtocol* find_protocol(const std::string& name) const {
