@@ -18,7 +18,7 @@ const TopicInfo* resolve(const TopicTable& table, const FetchTarget& t, bool by_
     read.error = by_id ? ErrorCode::kUnknownTopicId : ErrorCode::kUnknownTopicOrPartition;
     return nullptr;
   }
-  if (t.partition < 0 || t.partition >= topic->partitions) {
+  if (!topic->has_partition(t.partition)) {
     read.error = ErrorCode::kUnknownTopicOrPartition;
     return nullptr;
   }

@@ -177,7 +177,8 @@ void GroupService::start() {
     run_and_wait(broker_.shards(), s,
                  [this, s] { shards_[s] = std::make_unique<GroupShard>(broker_, s); });
   }
-  if (auto t = topic()) start_loading(*t);
+  auto table = broker_.topics();
+  if (const TopicInfo* t = table->find(kOffsetsTopic)) start_loading(*t);
 }
 
 void GroupService::stop() {
@@ -186,20 +187,19 @@ void GroupService::stop() {
   }
 }
 
-std::shared_ptr<const TopicInfo> GroupService::topic() const {
-  auto table = broker_.topics();
-  const TopicInfo* t = table->find(kOffsetsTopic);
-  return t ? std::make_shared<const TopicInfo>(*t) : nullptr;
+std::optional<Uuid> GroupService::topic_id() const {
+  const TopicInfo* t = broker_.topics()->find(kOffsetsTopic);
+  return t ? std::optional(t->id) : std::nullopt;
 }
 
-unsigned GroupService::owner_of(const TopicInfo& topic, const std::string& group) const {
+unsigned GroupService::owner_of(const Uuid& topic_id, const std::string& group) const {
   const int32_t p =
       coordinator::group::partition_for_group(group, broker_.config().offsets_topic_num_partitions);
-  return broker_.owner_shard(topic.id, p);
+  return broker_.owner_shard(topic_id, p);
 }
 
-asio::awaitable<std::shared_ptr<const TopicInfo>> GroupService::ensure_topic() {
-  if (auto t = topic()) co_return t;
+asio::awaitable<bool> GroupService::ensure_topic() {
+  if (topic_id()) co_return true;
   CreateTopicArgs args;
   args.name = kOffsetsTopic;
   args.partitions = broker_.config().offsets_topic_num_partitions;
@@ -211,10 +211,10 @@ asio::awaitable<std::shared_ptr<const TopicInfo>> GroupService::ensure_topic() {
   if (r.error == ErrorCode::kNone) {
     log::info("created {} with {} partitions", kOffsetsTopic, r.topic->partitions);
     start_loading(*r.topic);
-    co_return r.topic;
+    co_return true;
   }
   // Another request created it first, or creation failed.
-  co_return topic();
+  co_return topic_id().has_value();
 }
 
 void GroupService::unload(const TopicInfo& topic) {

@@ -10,6 +10,7 @@
 #include <asio.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "coordinator/group/group_coordinator.h"
@@ -73,11 +74,12 @@ class GroupService {
   void start();
   void stop();
 
-  // __consumer_offsets, created on first use (offsets.topic.num.partitions,
-  // compacted), its partitions' loading started; nullptr if it cannot be made.
-  asio::awaitable<std::shared_ptr<const TopicInfo>> ensure_topic();
-  // The existing topic, or nullptr.
-  std::shared_ptr<const TopicInfo> topic() const;
+  // Whether __consumer_offsets exists, creating it on first use
+  // (offsets.topic.num.partitions, compacted) and starting its partitions'
+  // loading; false if it cannot be made.
+  asio::awaitable<bool> ensure_topic();
+  // Its id, if it exists.
+  std::optional<Uuid> topic_id() const;
 
   // __consumer_offsets was deleted: every coordinator drops the groups of its
   // partitions (parked requests get NOT_COORDINATOR).
@@ -85,7 +87,7 @@ class GroupService {
 
   GroupShard& shard(unsigned s) { return *shards_[s]; }
   // The shard whose coordinator serves `group` (the topic must exist).
-  unsigned owner_of(const TopicInfo& topic, const std::string& group) const;
+  unsigned owner_of(const Uuid& topic_id, const std::string& group) const;
 
   // Runs `fn` on the coordinator that serves `group` and returns its result on
   // the calling shard; nullopt if __consumer_offsets does not exist.

@@ -7,9 +7,9 @@ namespace gregor::server {
 
 template <typename T>
 asio::awaitable<std::optional<T>> GroupService::call(const std::string& group, GroupCall<T> fn) {
-  auto t = topic();
-  if (!t) co_return std::nullopt;
-  const unsigned owner = owner_of(*t, group);
+  const std::optional<Uuid> id = topic_id();
+  if (!id) co_return std::nullopt;
+  const unsigned owner = owner_of(*id, group);
   auto run = [this, owner, fn = std::move(fn)] { return fn(shards_[owner]->coordinator()); };
   T result = co_await broker_.shards().invoke_on(owner, std::move(run));
   co_return result;
@@ -18,9 +18,9 @@ asio::awaitable<std::optional<T>> GroupService::call(const std::string& group, G
 template <typename T>
 asio::awaitable<std::optional<T>> GroupService::call_async(const std::string& group,
                                                            GroupAsyncCall<T> fn) {
-  auto t = topic();
-  if (!t) co_return std::nullopt;
-  const unsigned owner = owner_of(*t, group);
+  const std::optional<Uuid> id = topic_id();
+  if (!id) co_return std::nullopt;
+  const unsigned owner = owner_of(*id, group);
   auto done = Completion<T>::make(co_await asio::this_coro::executor);
   auto run = [this, owner, done, fn = std::move(fn)] {
     fn(shards_[owner]->coordinator(), [done](T value) { done->complete(std::move(value)); });

@@ -23,6 +23,8 @@ struct TopicInfo {
   std::map<std::string, std::string> overrides;  // topic-level config overrides
   config::TopicConfig config;                    // effective values
   bool internal = false;
+
+  bool has_partition(int32_t p) const { return p >= 0 && p < partitions; }
 };
 
 class TopicTable {

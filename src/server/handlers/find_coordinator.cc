@@ -33,8 +33,8 @@ asio::awaitable<Found> find(Broker& broker, const net::Request& req, int8_t key_
     f.message = "Unknown coordinator key type " + std::to_string(key_type);
     co_return f;
   }
-  auto topic = co_await broker.groups().ensure_topic();
-  if (!topic) {
+  const bool exists = co_await broker.groups().ensure_topic();
+  if (!exists) {
     f.error = ErrorCode::kCoordinatorNotAvailable;
     f.message = "The group coordinator is not available.";
     co_return f;

@@ -58,7 +58,7 @@ asio::awaitable<net::Response> handle_list_groups(Broker& broker, net::Request& 
   ListGroupsRequest request;
   if (!decode_body(req, request)) co_return close_connection(req, "malformed ListGroups request");
   ListGroupsResponse resp;
-  if (broker.groups().topic()) {
+  if (broker.groups().topic_id()) {
     GroupCall<Listed> run = [&request](cg::GroupCoordinator& c) {
       Listed out;
       c.list(request.states_filter, request.types_filter, out.first);
@@ -117,7 +117,7 @@ asio::awaitable<net::Response> handle_offset_delete(Broker& broker, net::Request
         out.partition_index = p.partition_index;
         ErrorCode e = i < result->partitions.size() ? result->partitions[i] : ErrorCode::kNone;
         ++i;
-        if (topic == nullptr || p.partition_index < 0 || p.partition_index >= topic->partitions)
+        if (topic == nullptr || !topic->has_partition(p.partition_index))
           e = ErrorCode::kUnknownTopicOrPartition;
         out.error_code = to_wire(e);
       }

@@ -64,7 +64,7 @@ asio::awaitable<net::Response> handle_list_offsets(Broker& broker, net::Request&
       out.timestamp = -1;
       out.offset = -1;
       out.leader_epoch = -1;
-      if (topic == nullptr || p.partition_index < 0 || p.partition_index >= topic->partitions) {
+      if (topic == nullptr || !topic->has_partition(p.partition_index)) {
         out.error_code = to_wire(ErrorCode::kUnknownTopicOrPartition);
         continue;
       }

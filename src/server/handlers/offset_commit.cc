@@ -37,7 +37,7 @@ asio::awaitable<net::Response> handle_offset_commit(Broker& broker, net::Request
     for (const auto& p : t.partitions) {
       auto& out = topic_out.partitions.emplace_back();
       out.partition_index = p.partition_index;
-      if (topic == nullptr || p.partition_index < 0 || p.partition_index >= topic->partitions) {
+      if (topic == nullptr || !topic->has_partition(p.partition_index)) {
         out.error_code = to_wire(ErrorCode::kUnknownTopicOrPartition);
         continue;
       }

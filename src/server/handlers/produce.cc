@@ -37,7 +37,7 @@ ErrorCode check_partition(const net::Request& req, const ProduceRequest& request
                           const TopicInfo* topic, const ProduceRequest::PartitionProduceData& pd) {
   if (request.acks != 0 && request.acks != 1 && request.acks != -1)
     return ErrorCode::kInvalidRequiredAcks;
-  if (topic == nullptr || pd.index < 0 || pd.index >= topic->partitions) {
+  if (topic == nullptr || !topic->has_partition(pd.index)) {
     return ErrorCode::kUnknownTopicOrPartition;
   }
   // Only the coordinators write internal topics (Kafka: "Cannot append to internal topic").
