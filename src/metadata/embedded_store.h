@@ -61,6 +61,9 @@ class EmbeddedMetadataStore final : public MetadataStore {
   Result<Ok, std::string> set_partition_count(const Uuid& id, int32_t partitions) override;
   Result<Ok, std::string> set_topic_configs(const Uuid& id,
                                             std::map<std::string, std::string> configs) override;
+  Result<Ok, std::string> set_broker_configs(const std::string& resource,
+                                             std::map<std::string, std::string> configs) override;
+  std::map<std::string, std::map<std::string, std::string>> broker_configs() const override;
   std::string cluster_id() const override { return cluster_id_; }
   std::vector<TopicRecord> topics() const override { return image()->topics(); }
   std::shared_ptr<const ClusterImage> image() const override;

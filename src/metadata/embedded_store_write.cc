@@ -46,6 +46,21 @@ Result<Ok, std::string> EmbeddedMetadataStore::set_topic_configs(
   return mutate(std::move(rec));
 }
 
+Result<Ok, std::string> EmbeddedMetadataStore::set_broker_configs(
+    const std::string& resource, std::map<std::string, std::string> configs) {
+  MetadataRecord rec;
+  rec.type = RecordType::kSetBrokerConfigs;
+  rec.resource = resource;
+  rec.topic.configs = std::move(configs);
+  return mutate(std::move(rec));
+}
+
+std::map<std::string, std::map<std::string, std::string>> EmbeddedMetadataStore::broker_configs()
+    const {
+  std::lock_guard lock(write_mu_);
+  return state_.broker_configs;
+}
+
 Result<Ok, std::string> EmbeddedMetadataStore::mutate(MetadataRecord record) {
   std::lock_guard lock(write_mu_);
   if (!failure_.empty())

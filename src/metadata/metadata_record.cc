@@ -60,6 +60,10 @@ void put_payload(ByteWriter& w, const MetadataRecord& rec) {
       w.uuid(rec.topic.id);
       put_configs(w, rec.topic.configs);
       break;
+    case RecordType::kSetBrokerConfigs:
+      put_string(w, rec.resource);
+      put_configs(w, rec.topic.configs);
+      break;
     case RecordType::kSnapshotHeader:
       put_string(w, rec.cluster_id);
       w.u32(rec.topic_count);
@@ -88,6 +92,10 @@ bool get_payload(ByteReader& r, MetadataRecord& rec) {
       break;
     case RecordType::kSetTopicConfigs:
       rec.topic.id = r.uuid();
+      rec.topic.configs = get_configs(r);
+      break;
+    case RecordType::kSetBrokerConfigs:
+      rec.resource = get_string(r);
       rec.topic.configs = get_configs(r);
       break;
     case RecordType::kSnapshotHeader:

@@ -16,6 +16,7 @@
 //   kDeleteTopic       uuid id
 //   kSetPartitions     uuid id, i32 partitions
 //   kSetTopicConfigs   uuid id, configs
+//   kSetBrokerConfigs  string resource ("" = cluster default, else node id), configs
 //   kSnapshotHeader    string cluster_id, u32 topic_count   (snapshot files only)
 // A payload must be consumed exactly; a frame whose CRC matches but whose
 // payload does not decode is corruption (or a newer format), never a torn write.
@@ -39,6 +40,7 @@ enum class RecordType : uint8_t {
   kDeleteTopic = 3,
   kSetPartitions = 4,
   kSetTopicConfigs = 5,
+  kSetBrokerConfigs = 6,
   kSnapshotHeader = 16,
 };
 
@@ -54,6 +56,7 @@ struct MetadataRecord {
   std::string cluster_id;    // kInit, kSnapshotHeader
   uint32_t topic_count = 0;  // kSnapshotHeader
   TopicRecord topic;         // kCreateTopic: all fields; others: id (+ partitions or configs)
+  std::string resource;      // kSetBrokerConfigs (its configs are in topic.configs)
 };
 
 std::vector<uint8_t> encode_frame(const MetadataRecord& record);

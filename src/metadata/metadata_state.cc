@@ -45,7 +45,7 @@ std::vector<TopicRecord> MetadataState::sorted_topics() const {
 std::optional<std::string> check(const MetadataState& state, const MetadataRecord& record) {
   const TopicRecord* existing = nullptr;
   if (record.type != RecordType::kInit && record.type != RecordType::kCreateTopic &&
-      record.type != RecordType::kSnapshotHeader) {
+      record.type != RecordType::kSnapshotHeader && record.type != RecordType::kSetBrokerConfigs) {
     existing = find(state, record.topic.id);
     if (!existing) return fmt::format("no topic with id {}", record.topic.id.to_base64());
   }
@@ -65,6 +65,11 @@ std::optional<std::string> check(const MetadataState& state, const MetadataRecor
             existing->name, existing->partitions, record.topic.partitions);
       return std::nullopt;
     case RecordType::kSetTopicConfigs:
+      return std::nullopt;
+    case RecordType::kSetBrokerConfigs:
+      if (!record.resource.empty() &&
+          record.resource.find_first_not_of("0123456789") != std::string::npos)
+        return fmt::format("broker config resource '{}' is not a node id", record.resource);
       return std::nullopt;
     case RecordType::kSnapshotHeader:
       return std::string("a snapshot header inside the metadata log");
@@ -93,6 +98,13 @@ void apply(MetadataState& state, const MetadataRecord& record) {
       break;
     case RecordType::kSetTopicConfigs:
       state.topics.at(record.topic.id).configs = record.topic.configs;
+      break;
+    case RecordType::kSetBrokerConfigs:
+      if (record.topic.configs.empty()) {
+        state.broker_configs.erase(record.resource);
+      } else {
+        state.broker_configs[record.resource] = record.topic.configs;
+      }
       break;
     case RecordType::kSnapshotHeader:
       GREGOR_ASSERT(false, "snapshot header applied as a log record");

@@ -21,6 +21,8 @@ struct MetadataState {
   uint64_t last_sequence = 0;
   std::map<Uuid, TopicRecord> topics;
   std::map<std::string, Uuid> by_collision_key;  // collision_key(name) -> id
+  // Dynamic broker configs by resource ("" = cluster default, else node id); never empty maps.
+  std::map<std::string, std::map<std::string, std::string>> broker_configs;
 
   std::vector<TopicRecord> sorted_topics() const;
 };

@@ -42,6 +42,12 @@ class MetadataStore {
   // Replaces the topic's overrides with `configs`.
   virtual Result<Ok, std::string> set_topic_configs(const Uuid& id,
                                                     std::map<std::string, std::string> configs) = 0;
+  // Replaces the dynamic broker configs of `resource`: "" for the cluster-wide defaults,
+  // else a node id (Kafka's BROKER config resource names). An empty map removes them.
+  virtual Result<Ok, std::string> set_broker_configs(
+      const std::string& resource, std::map<std::string, std::string> configs) = 0;
+  // Every resource's dynamic broker configs.
+  virtual std::map<std::string, std::map<std::string, std::string>> broker_configs() const = 0;
   virtual std::string cluster_id() const = 0;
   // Current state, sorted by topic name.
   virtual std::vector<TopicRecord> topics() const = 0;

@@ -21,6 +21,17 @@ std::vector<uint8_t> encode_snapshot(const MetadataState& state, int64_t timesta
     auto frame = encode_frame(rec);
     out.insert(out.end(), frame.begin(), frame.end());
   }
+  // Dynamic broker configs follow the topics (snapshots written before they existed end here).
+  for (const auto& [resource, configs] : state.broker_configs) {
+    MetadataRecord rec;
+    rec.type = RecordType::kSetBrokerConfigs;
+    rec.sequence = state.last_sequence;
+    rec.timestamp_ms = timestamp_ms;
+    rec.resource = resource;
+    rec.topic.configs = configs;
+    auto frame = encode_frame(rec);
+    out.insert(out.end(), frame.begin(), frame.end());
+  }
   return out;
 }
 
@@ -41,8 +52,14 @@ Result<MetadataState, std::string> decode_snapshot(std::span<const uint8_t> byte
     apply(state, f.record);
     pos += f.size;
   }
-  if (pos != bytes.size())
-    return Err(fmt::format("{} unexpected bytes after the last topic", bytes.size() - pos));
+  while (pos < bytes.size()) {
+    FrameRead f = read_frame(bytes.subspan(pos));
+    if (f.status != FrameRead::Status::kOk || f.record.type != RecordType::kSetBrokerConfigs)
+      return Err(fmt::format("offset {}: unexpected bytes after the last topic", pos));
+    if (auto bad = check(state, f.record)) return Err(fmt::format("offset {}: {}", pos, *bad));
+    apply(state, f.record);
+    pos += f.size;
+  }
   state.last_sequence = first.record.sequence;
   return state;
 }

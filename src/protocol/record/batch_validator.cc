@@ -1,5 +1,6 @@
 #include "protocol/record/batch_validator.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "protocol/record/compression.h"
@@ -141,11 +142,13 @@ Result<BatchInfo, ErrorCode> validate_produce_batch(std::span<uint8_t> records_f
 
   Walk w;
   w.base_timestamp = h.base_timestamp();
-  // The default difference (INT64_MAX) means "no limit", even at the extremes.
-  w.check_timestamps = !o.log_append_time && o.max_timestamp_diff_ms != INT64_MAX;
+  // A bound of INT64_MAX (the default) means "no limit", even at the extremes.
+  const int64_t before = std::min(o.max_timestamp_diff_ms, o.max_timestamp_before_ms);
+  const int64_t after = std::min(o.max_timestamp_diff_ms, o.max_timestamp_after_ms);
+  w.check_timestamps = !o.log_append_time && (before != INT64_MAX || after != INT64_MAX);
   w.require_keys = o.require_keys;
-  w.min_ts = saturating_sub(o.now_ms, o.max_timestamp_diff_ms);
-  w.max_ts = saturating_add(o.now_ms, o.max_timestamp_diff_ms);
+  w.min_ts = before == INT64_MAX ? INT64_MIN : saturating_sub(o.now_ms, before);
+  w.max_ts = after == INT64_MAX ? INT64_MAX : saturating_add(o.now_ms, after);
   bool walked = codec == Codec::kNone || o.deep_validate_compressed;
   ErrorCode e = ErrorCode::kNone;
   if (codec == Codec::kNone)

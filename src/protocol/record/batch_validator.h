@@ -24,7 +24,8 @@
 //     Decompressed size over max_decompressed_bytes: kMessageTooLarge;
 //     undecodable compressed data: kCorruptMessage.
 //  8. The timestamp-type bit set by the client, or (CreateTime topics) a record
-//     timestamp other than -1 outside now_ms +- max_timestamp_diff_ms:
+//     timestamp other than -1 more than the before bound in the past or the
+//     after bound in the future (both capped by max_timestamp_diff_ms):
 //     kInvalidTimestamp.
 // On success the batch is rewritten in place where Kafka rewrites it: for
 // LogAppendTime topics the timestamp-type bit is set and maxTimestamp = now_ms;
@@ -53,6 +54,11 @@ struct ValidationOptions {
   int64_t now_ms = 0;
   // message.timestamp.difference.max.ms
   int64_t max_timestamp_diff_ms = std::numeric_limits<int64_t>::max();
+  // message.timestamp.before.max.ms / after.max.ms (Kafka 3.6+): how far a
+  // CreateTime timestamp may lie in the past / future; each bound is the
+  // smaller of it and max_timestamp_diff_ms.
+  int64_t max_timestamp_before_ms = std::numeric_limits<int64_t>::max();
+  int64_t max_timestamp_after_ms = std::numeric_limits<int64_t>::max();
   bool deep_validate_compressed = true;
   // Produce v3-v6 may not carry zstd (Kafka answers UNSUPPORTED_COMPRESSION_TYPE).
   bool zstd_allowed = true;

@@ -271,6 +271,28 @@ TEST(Validator, TimestampWindow) {
   EXPECT_EQ(error_of(build_batch(spec), o), ErrorCode::kNone);
 }
 
+TEST(Validator, TimestampBeforeAndAfterBounds) {
+  auto o = opts();
+  o.max_timestamp_before_ms = 1000;  // up to 1 s in the past, any time ahead
+  auto error_at = [&](int64_t ts) {
+    BatchSpec spec;
+    spec.records.push_back({"k", "v", {}, ts, {}});
+    return error_of(build_batch(spec), o);
+  };
+  EXPECT_EQ(error_at(kNow - 1000), ErrorCode::kNone);
+  EXPECT_EQ(error_at(kNow + 10'000'000), ErrorCode::kNone);
+  EXPECT_EQ(error_at(kNow - 1001), ErrorCode::kInvalidTimestamp);
+  o.max_timestamp_before_ms = INT64_MAX;
+  o.max_timestamp_after_ms = 500;  // any time in the past, up to 0.5 s ahead
+  EXPECT_EQ(error_at(0), ErrorCode::kNone);
+  EXPECT_EQ(error_at(kNow + 500), ErrorCode::kNone);
+  EXPECT_EQ(error_at(kNow + 501), ErrorCode::kInvalidTimestamp);
+  // The deprecated difference caps both bounds.
+  o.max_timestamp_diff_ms = 100;
+  EXPECT_EQ(error_at(kNow - 101), ErrorCode::kInvalidTimestamp);
+  EXPECT_EQ(error_at(kNow + 101), ErrorCode::kInvalidTimestamp);
+}
+
 TEST(Validator, ClientMayNotClaimLogAppendTime) {
   auto spec = simple_spec(2, kNow);
   spec.log_append_time = true;
