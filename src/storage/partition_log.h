@@ -76,6 +76,15 @@ struct RecoveryStats {
   int segments_deleted = 0;     // after a corrupt one
 };
 
+// --- Retention (partition_log_retention.cc) -------------------------------
+// A topic's retention settings, as PartitionLog::apply_retention applies them.
+struct RetentionPolicy {
+  int64_t retention_ms = -1;             // retention.ms; negative: no time limit
+  int64_t retention_bytes = -1;          // retention.bytes; negative: no size limit
+  int64_t file_delete_delay_ms = 60000;  // file.delete.delay.ms
+};
+// --- end retention ----------------------------------------------------------
+
 // Optional inputs from the log directory (log_directory.h).
 struct OpenOptions {
   // Kafka's log-start-offset checkpoint for this partition.
@@ -167,6 +176,37 @@ class PartitionLog {
   // crash midway never resurrects half a partition.
   static Result<Ok, StorageError> remove_dir(const std::string& dir);
 
+  // --- Retention and the log start offset (partition_log_retention.cc) ------
+  // Whole segments only, oldest first, and only segments entirely below the
+  // high watermark. A deleted segment leaves the log at once (reads no longer
+  // see it; chunks already handed out keep its descriptor); its files are
+  // renamed to `*.deleted` on the I/O thread and unlinked there once
+  // file_delete_delay_ms has passed (purge_deleted_segments). A log always
+  // keeps one segment: when every segment is due, a new empty one is rolled
+  // first (its file created before the old ones are renamed).
+  //
+  // Kafka's deleteOldSegments: drops the segments wholly below the log start
+  // offset, then (as the policy allows) by retention.bytes (oldest segments
+  // while the log stays >= retention.bytes without them) and by retention.ms
+  // (segments whose largest timestamp is older than now - retention.ms; the
+  // file's mtime when no record has a timestamp). The log start offset moves
+  // to the first remaining segment. Returns the number of segments deleted.
+  int apply_retention(const RetentionPolicy& policy);
+  // DeleteRecords (Kafka's maybeIncrementLogStartOffset): the log start offset
+  // becomes max(log_start_offset(), offset) and the segments wholly below it
+  // are deleted. Returns the new log start offset; kOffsetOutOfRange if offset
+  // is negative or beyond the high watermark. The caller makes the new start
+  // durable (log-start-offset-checkpoint): a reopen starts at the first
+  // segment's base unless OpenOptions says otherwise.
+  Result<int64_t, StorageError> delete_records(int64_t offset, int64_t file_delete_delay_ms);
+  // Hands the `*.deleted` files whose delay has passed to the I/O thread for
+  // unlinking. Cheap when nothing is pending.
+  void purge_deleted_segments();
+  // Monotonic time (Clock::monotonic_ms) at which the next deleted segment's
+  // files are due for unlinking, if any are pending.
+  std::optional<int64_t> next_purge_ms() const;
+  // --- end retention --------------------------------------------------------
+
  private:
   friend class LogLoader;
   friend class BatchCursor;
@@ -221,6 +261,23 @@ class PartitionLog {
   RecoveryStats stats_;
   // Posted tasks hold a weak_ptr to this token, so none runs after destruction.
   std::shared_ptr<PartitionLog*> self_;
+
+  // --- Retention (partition_log_retention.cc) -------------------------------
+  struct DeletedSegment {
+    std::shared_ptr<SegmentFile> file;  // renamed to *.deleted, unlinked at due_ms
+    int64_t due_ms;                     // monotonic
+  };
+  using SegmentPredicate = std::function<bool(const Segment& segment, bool is_active)>;
+  // The length of the longest prefix of segments that may go: each accepted
+  // by `pred` (called in order, stopping at the first refusal), entirely below
+  // the high watermark and fully written; the active segment only if not empty.
+  size_t count_deletable(const SegmentPredicate& pred) const;
+  // Removes the first `count` segments (rolling first if that is all of them).
+  void delete_first_segments(size_t count, int64_t delay_ms, const char* reason);
+  int delete_below_log_start(int64_t delay_ms);
+  int64_t largest_timestamp(const Segment& segment) const;
+  std::vector<DeletedSegment> deleted_segments_;
+  // --- end retention --------------------------------------------------------
 };
 
 // Enumerates the `<topic>-<partition>` directories of a log dir, skipping
