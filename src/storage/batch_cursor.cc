@@ -11,32 +11,44 @@ void BatchCursor::enter_cache(int64_t offset) {
   cache_index_ = log_.tail_.find(offset);
 }
 
-// Starts reading `segment` at `position`; false if its file holds nothing
-// readable (then the rest of the log is in the cache).
-bool BatchCursor::open_segment(Segment* segment, int64_t position) {
+// Starts reading `segment` at `position` (opening its read descriptor through
+// the shard's cache); false if its file holds nothing written yet (then the
+// rest of the log is in the cache).
+Result<bool, StorageError> BatchCursor::open_segment(Segment* segment, int64_t position) {
   segment_ = segment;
-  if (!segment->file()->readable() || segment->written_size() == 0) {
+  reader_.reset();
+  fd_.reset();
+  if (segment->written_size() == 0) {
     GREGOR_ASSERT(segment->size() == 0 || log_.tail_.covers(segment->base_offset()),
                   "unwritten data must be cached");
     return false;
   }
-  reader_.emplace(log_.io_.io(), segment->file()->read_fd(), position, segment->written_size());
+  auto fd = segment->file()->open_read();
+  if (!fd.ok()) return Err(error_from_errno(-fd.error()));
+  fd_ = std::move(fd).value();
+  reader_.emplace(log_.io_.io(), fd_->fd(), position, segment->written_size());
   return true;
 }
 
-void BatchCursor::start() {
+Result<Ok, StorageError> BatchCursor::start() {
   started_ = true;
-  if (log_.tail_.covers(offset_)) return enter_cache(offset_);
+  if (log_.tail_.covers(offset_)) {
+    enter_cache(offset_);
+    return Ok{};
+  }
   Segment* segment = log_.segment_for(offset_);
   if (segment == nullptr) segment = log_.segments_.begin()->second.get();
   const int64_t position = segment->offset_index().lookup(offset_).position;
-  if (!open_segment(segment, position)) enter_cache(offset_);
+  auto opened = open_segment(segment, position);
+  if (!opened.ok()) return Err(opened.error());
+  if (!*opened) enter_cache(offset_);
+  return Ok{};
 }
 
 Result<bool, StorageError> BatchCursor::next() {
   cached_ = nullptr;
   if (!started_) {
-    start();
+    if (auto r = start(); !r.ok()) return Err(r.error());
   } else if (in_cache_) {
     ++cache_index_;
   }
@@ -52,7 +64,9 @@ Result<bool, StorageError> BatchCursor::next() {
       }
       auto it = log_.segments_.upper_bound(segment_->base_offset());
       if (it == log_.segments_.end()) return false;
-      if (!open_segment(it->second.get(), 0)) enter_cache(it->second->base_offset());
+      auto opened = open_segment(it->second.get(), 0);
+      if (!opened.ok()) return Err(opened.error());
+      if (!*opened) enter_cache(it->second->base_offset());
       continue;
     }
     meta_ = **header;
@@ -74,7 +88,7 @@ Result<bool, StorageError> BatchCursor::next() {
 Result<std::span<const uint8_t>, StorageError> BatchCursor::bytes() {
   if (cached_ != nullptr)
     return std::span<const uint8_t>(cached_->data(), static_cast<size_t>(meta_.size));
-  auto read = read_batch(log_.io_.io(), segment_->file()->read_fd(), meta_);
+  auto read = read_batch(log_.io_.io(), fd_->fd(), meta_);
   if (!read.ok()) return Err(read.error());
   copy_ = std::move(read).value();
   return std::span<const uint8_t>(copy_);

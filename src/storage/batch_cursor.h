@@ -3,6 +3,10 @@
 // then batch headers), then through the tail cache once the cached suffix of
 // the log is reached. Shared by Fetch reads and the timestamp lookups.
 //
+// The segment being read has its read descriptor pinned (fd()) while the
+// cursor is on it; a caller that keeps a file chunk past the cursor keeps
+// the descriptor too (partition_log_read.cc).
+//
 // Thread contract: a short-lived local on the owner shard; the log must not
 // be modified while a cursor is in use.
 #pragma once
@@ -30,15 +34,17 @@ class BatchCursor {
   const BatchMeta& meta() const { return meta_; }
   // The cached copy, or nullptr if the batch is read from its segment file.
   const CachedBatch* cached() const { return cached_; }
-  // The segment file of a batch that is not cached.
+  // The segment file of a batch that is not cached, and its open read
+  // descriptor.
   const std::shared_ptr<SegmentFile>& file() const { return segment_->file(); }
+  const std::shared_ptr<OpenFd>& fd() const { return fd_; }
   // The batch's bytes (from memory, or read from the file).
   Result<std::span<const uint8_t>, StorageError> bytes();
 
  private:
-  void start();
+  Result<Ok, StorageError> start();
   void enter_cache(int64_t offset);
-  bool open_segment(Segment* segment, int64_t position);
+  Result<bool, StorageError> open_segment(Segment* segment, int64_t position);
 
   PartitionLog& log_;
   const int64_t offset_;
@@ -46,7 +52,8 @@ class BatchCursor {
   bool in_cache_ = false;
   size_t cache_index_ = 0;
   Segment* segment_ = nullptr;
-  int64_t resume_ = 0;  // one past the last batch read from a file
+  int64_t resume_ = 0;          // one past the last batch read from a file
+  std::shared_ptr<OpenFd> fd_;  // of segment_, while read from its file
   std::optional<FileBatchReader> reader_;
   BatchMeta meta_;
   const CachedBatch* cached_ = nullptr;

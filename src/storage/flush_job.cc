@@ -41,12 +41,12 @@ int write_all(FileIo& io, int fd, bool direct, const std::vector<iovec>& iov, in
 }
 
 int prepare_file(FileIo& io, SegmentFlush& s, const FlushJob& job) {
-  if (!s.file->writable()) {
-    bool created = false;
-    if (int r = s.file->open_for_write(job.try_direct, &created); r < 0) return r;
-    if (created) {
-      if (int r = io.fsync_dir(s.file->dir()); r < 0) return r;
-    }
+  bool created = false;
+  auto fd = s.file->open_for_write(job.try_direct, &created);
+  if (!fd.ok()) return fd.error();
+  s.fd = std::move(fd).value();
+  if (created) {
+    if (int r = io.fsync_dir(s.file->dir()); r < 0) return r;
   }
   if (s.unseal) {
     for (const std::string& path : {s.file->index_path(), s.file->time_index_path()}) {
@@ -59,7 +59,7 @@ int prepare_file(FileIo& io, SegmentFlush& s, const FlushJob& job) {
     const int64_t from = s.file->allocated_bytes();
     const int64_t target =
         std::min(need + job.preallocate_step_bytes, std::max(job.segment_bytes, need));
-    int r = io.fallocate(s.file->write_fd(), from, target - from);
+    int r = io.fallocate(s.fd->fd(), from, target - from);
     if (r == -EOPNOTSUPP) {
       log::debug("{}: no fallocate on this filesystem", s.file->log_path());
     } else if (r < 0) {
@@ -71,7 +71,7 @@ int prepare_file(FileIo& io, SegmentFlush& s, const FlushJob& job) {
 }
 
 int seal(FileIo& io, SegmentFlush& s) {
-  const int fd = s.file->write_fd();
+  const int fd = s.fd->fd();
   if (int r = io.ftruncate(fd, s.logical_end); r < 0) return r;
   if (int r = io.fsync(fd); r < 0) return r;
   if (int r =
@@ -85,6 +85,7 @@ int seal(FileIo& io, SegmentFlush& s) {
     return r;
   }
   s.file->close_write();
+  s.fd.reset();
   s.file->set_allocated_bytes(0);
   return 0;
 }
@@ -94,13 +95,11 @@ FlushResult failed(int err, const SegmentFlush& s, const char* what) {
   return {error_from_errno(-err), false, false};
 }
 
-}  // namespace
-
-FlushResult run_flush_job(FileIo& io, FlushJob& job, const std::function<void()>& on_written) {
+FlushResult run_job(FileIo& io, FlushJob& job, const std::function<void()>& on_written) {
   for (SegmentFlush& s : job.segments) {
     if (int r = prepare_file(io, s, job); r < 0) return failed(r, s, "opening or allocating");
     if (!s.iov.empty()) {
-      if (int r = write_all(io, s.file->write_fd(), s.file->direct(), s.iov, s.write_from); r < 0) {
+      if (int r = write_all(io, s.fd->fd(), s.file->direct(), s.iov, s.write_from); r < 0) {
         return failed(r, s, "write");
       }
     }
@@ -112,13 +111,23 @@ FlushResult run_flush_job(FileIo& io, FlushJob& job, const std::function<void()>
   if (on_written) on_written();
   for (SegmentFlush& s : job.segments) {
     if (!s.sync || s.seal) continue;
-    if (int r = io.fdatasync(s.file->write_fd()); r < 0) {
+    if (int r = io.fdatasync(s.fd->fd()); r < 0) {
       FlushResult f = failed(r, s, "fdatasync");
       f.written = true;
       return f;
     }
   }
   result.synced = true;
+  return result;
+}
+
+}  // namespace
+
+FlushResult run_flush_job(FileIo& io, FlushJob& job, const std::function<void()>& on_written) {
+  FlushResult result = run_job(io, job, on_written);
+  // Unpinned now, so the I/O worker's cache may close them once idle; the
+  // job object itself lives on until the shard has applied its completion.
+  for (SegmentFlush& s : job.segments) s.fd.reset();
   return result;
 }
 

@@ -4,8 +4,9 @@
 // prepare new segment files (create, preallocate).
 //
 // Ordering within a job, for each segment in log order:
-//   1. open the write descriptor (creating the file, O_DIRECT with fallback),
-//      fsync the directory if the file is new;
+//   1. take the write descriptor from the I/O worker's cache, opening it if it
+//      was never opened or was evicted (creating the file, O_DIRECT with
+//      fallback), fsync the directory if the file is new;
 //   2. if the segment was sealed and gets new data: delete its index files
 //      (it is no longer trusted without a scan);
 //   3. preallocate (fallocate) a step beyond the end of the write when the
@@ -38,9 +39,10 @@ namespace gregor::storage {
 
 struct SegmentFlush {
   std::shared_ptr<SegmentFile> file;
-  int64_t write_from = 0;   // page-aligned file position of the first byte in `iov`
-  int64_t logical_end = 0;  // the segment's data size once this job is done
-  std::vector<iovec> iov;   // page-aligned pieces, whole pages only
+  std::shared_ptr<OpenFd> fd;  // the write descriptor, pinned while the job runs
+  int64_t write_from = 0;      // page-aligned file position of the first byte in `iov`
+  int64_t logical_end = 0;     // the segment's data size once this job is done
+  std::vector<iovec> iov;      // page-aligned pieces, whole pages only
   std::vector<std::shared_ptr<const void>> keep_alive;  // what `iov` points into
   bool unseal = false;
   bool seal = false;

@@ -6,7 +6,16 @@
 
 namespace gregor::storage {
 
-IoWorker::IoWorker(std::string name, FileIo& io) : name_(std::move(name)), io_(io) {}
+IoWorker::IoWorker(std::string name, FileIo& io)
+    : name_(std::move(name)),
+      io_(io),
+      fd_caches_(SegmentFdCaches::with_budget(segment_fd_budget(0))) {}
+
+void IoWorker::set_fd_budget(size_t total) {
+  const SegmentFdCaches split = SegmentFdCaches::with_budget(total);
+  fd_caches_.read->set_capacity(split.read->capacity());
+  fd_caches_.write->set_capacity(split.write->capacity());
+}
 
 IoWorker::~IoWorker() {
   stop();

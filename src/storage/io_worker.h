@@ -7,8 +7,13 @@
 // in flight and gathers everything appended meanwhile into its next job
 // (partition_log.h), so one fdatasync covers many appends.
 //
+// It also holds the shard's descriptor caches (fd_cache.h): the read cache,
+// used by the shard's reads, and the write cache, used by the flush jobs run
+// here. Every log of the shard creates its segment files with them.
+//
 // Thread contract: submit() may be called from any thread; jobs run on the
 // worker thread one at a time. stop() runs the jobs already queued, then joins.
+// The caches are thread-safe.
 #pragma once
 
 #include <condition_variable>
@@ -18,6 +23,7 @@
 #include <string>
 #include <thread>
 
+#include "storage/fd_cache.h"
 #include "storage/file_io.h"
 
 namespace gregor::storage {
@@ -40,11 +46,18 @@ class IoWorker {
   FileIo& io() const { return io_; }
   const std::string& name() const { return name_; }
 
+  // The descriptor caches of this shard's segment files. Their bound starts
+  // at segment_fd_budget(0) and is changed with set_fd_budget (split between
+  // reads and writes as SegmentFdCaches::with_budget does).
+  const SegmentFdCaches& fd_caches() const { return fd_caches_; }
+  void set_fd_budget(size_t total);
+
  private:
   void run();
 
   const std::string name_;
   FileIo& io_;
+  SegmentFdCaches fd_caches_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> queue_;

@@ -31,6 +31,16 @@ int64_t base_of(const std::string& name, std::string_view suffix) {
   return v;
 }
 
+// The read descriptor through the shard's cache, logging a failure.
+Result<std::shared_ptr<OpenFd>, StorageError> open_read(SegmentFile& file) {
+  auto fd = file.open_read();
+  if (!fd.ok()) {
+    log::error("{}: cannot open: {}", file.log_path(), std::strerror(-fd.error()));
+    return Err(StorageError::kIo);
+  }
+  return std::move(fd).value();
+}
+
 }  // namespace
 
 LogLoader::LogLoader(PartitionLog& log, FileIo& io, const OpenOptions& options)
@@ -90,7 +100,7 @@ Result<Ok, StorageError> LogLoader::load() {
   }
   if (log_.segments_.empty()) {
     const int64_t base = options_.log_start_offset.value_or(0);
-    auto file = std::make_shared<SegmentFile>(io_, log_.dir_, base);
+    auto file = std::make_shared<SegmentFile>(io_, log_.dir_, base, log_.io_.fd_caches());
     log_.segments_.emplace(base, std::make_unique<Segment>(std::move(file), log_.config_));
   }
   return prepare_active();
@@ -98,13 +108,14 @@ Result<Ok, StorageError> LogLoader::load() {
 
 Result<std::unique_ptr<Segment>, StorageError> LogLoader::load_segment(int64_t base, bool is_last,
                                                                        bool* dropped) {
-  auto file = std::make_shared<SegmentFile>(io_, log_.dir_, base);
-  if (int r = file->open_existing(); r < 0) {
-    log::error("{}: cannot open: {}", file->log_path(), std::strerror(-r));
+  // No descriptor yet: a sealed segment is only opened when first read.
+  auto file = std::make_shared<SegmentFile>(io_, log_.dir_, base, log_.io_.fd_caches());
+  std::error_code ec;
+  const auto size = static_cast<int64_t>(std::filesystem::file_size(file->log_path(), ec));
+  if (ec) {
+    log::error("{}: cannot open: {}", file->log_path(), ec.message());
     return Err(StorageError::kIo);
   }
-  const int64_t size = io_.file_size(file->read_fd());
-  if (size < 0) return Err(StorageError::kIo);
   auto segment = std::make_unique<Segment>(std::move(file), log_.config_);
   ++log_.stats_.segments_loaded;
   if (load_indexes(*segment, size)) return segment;
@@ -176,8 +187,10 @@ Result<Ok, StorageError> LogLoader::seal_recovered(Segment& segment) {
   segment.prepare_seal();
   const auto offsets = segment.offset_index().serialize();
   const auto times = segment.time_index().serialize();
-  const SegmentFile& file = *segment.file();
-  int r = io_.fdatasync(file.read_fd());
+  SegmentFile& file = *segment.file();
+  auto fd = open_read(file);
+  if (!fd.ok()) return Err(fd.error());
+  int r = io_.fdatasync((*fd)->fd());
   if (r == 0) r = io_.write_file_atomic(file.index_path(), offsets.data(), offsets.size());
   if (r == 0) r = io_.write_file_atomic(file.time_index_path(), times.data(), times.size());
   if (r < 0) return Err(error_from_errno(-r));
@@ -195,8 +208,9 @@ void LogLoader::delete_segment_files(int64_t base) {
 // at most index.interval.bytes (plus one batch) before it.
 Result<Ok, StorageError> LogLoader::find_active_end(Segment& active) {
   auto last_entry = active.offset_index().last();
-  FileBatchReader reader(io_, active.file()->read_fd(), last_entry ? last_entry->position : 0,
-                         active.size());
+  auto fd = open_read(*active.file());
+  if (!fd.ok()) return Err(fd.error());
+  FileBatchReader reader(io_, (*fd)->fd(), last_entry ? last_entry->position : 0, active.size());
   int64_t next = active.base_offset();
   for (;;) {
     auto header = reader.next();
@@ -224,15 +238,20 @@ Result<Ok, StorageError> LogLoader::prepare_active() {
   }
   const int64_t size = active.size();
   active.set_written_size(size);
+  std::shared_ptr<OpenFd> fd;  // the active segment's, if it holds data
+  if (size > 0) {
+    auto opened = open_read(*active.file());
+    if (!opened.ok()) return Err(opened.error());
+    fd = std::move(opened).value();
+  }
   if (size > 0 && !active.sealed_on_disk()) {
     // Recovered bytes may have been in the page cache only: make them durable
     // before anything is acknowledged on top of them.
-    if (int r = io_.fdatasync(active.file()->read_fd()); r < 0) return Err(error_from_errno(-r));
+    if (int r = io_.fdatasync(fd->fd()); r < 0) return Err(error_from_errno(-r));
   }
   if (size % kPageSize != 0) {
     std::vector<uint8_t> page(static_cast<size_t>(size - align_down(size)));
-    ssize_t n =
-        io_.pread_full(active.file()->read_fd(), page.data(), page.size(), align_down(size));
+    ssize_t n = io_.pread_full(fd->fd(), page.data(), page.size(), align_down(size));
     if (n != static_cast<ssize_t>(page.size())) return Err(StorageError::kIo);
     log_.tail_.seed_page(active.base_offset(), size, page);
   }

@@ -79,7 +79,7 @@ void PartitionLog::update_config(const LogConfig& config) {
 
 Segment& PartitionLog::roll(int64_t base_offset) {
   GREGOR_ASSERT(base_offset >= active().next_offset(), "a new segment starts after the old one");
-  auto file = std::make_shared<SegmentFile>(io_.io(), dir_, base_offset);
+  auto file = std::make_shared<SegmentFile>(io_.io(), dir_, base_offset, io_.fd_caches());
   auto segment = std::make_unique<Segment>(std::move(file), config_);
   Segment& ref = *segment;
   log::debug("{}: rolling to a new segment at offset {}", dir_, base_offset);

@@ -8,10 +8,11 @@ namespace {
 
 // Adds the cursor's batch to `out`, extending the previous chunk when the
 // batch continues it in the same memory chunk or file.
-void add_chunk(ReadResult& out, const BatchCursor& cursor) {
+Result<Ok, StorageError> add_chunk(ReadResult& out, BatchCursor& cursor) {
   const BatchMeta& m = cursor.meta();
   const auto size = static_cast<size_t>(m.size);
   ExternalChunk* last = out.chunks.empty() ? nullptr : &out.chunks.back();
+  out.size_bytes += size;
   if (const CachedBatch* c = cursor.cached()) {
     if (last != nullptr && last->fd < 0 && last->owner == c->chunk &&
         last->data + last->size == c->data()) {
@@ -19,16 +20,28 @@ void add_chunk(ReadResult& out, const BatchCursor& cursor) {
     } else {
       out.chunks.push_back({c->chunk, c->data(), -1, 0, size});
     }
-  } else {
-    const auto& file = cursor.file();
-    if (last != nullptr && last->fd >= 0 && last->owner == file &&
-        last->file_offset + static_cast<int64_t>(last->size) == m.position) {
-      last->size += size;
-    } else {
-      out.chunks.push_back({file, nullptr, file->read_fd(), m.position, size});
-    }
+    return Ok{};
   }
-  out.size_bytes += size;
+  // A file chunk holds a loan of the open descriptor (not just the segment),
+  // so the descriptor cache cannot close it before sendfile is done.
+  const int fd = cursor.fd()->fd();
+  const bool same_file = last != nullptr && last->fd == fd;  // its loan keeps fd open
+  if (same_file && last->file_offset + static_cast<int64_t>(last->size) == m.position) {
+    last->size += size;
+    return Ok{};
+  }
+  auto loan = same_file ? last->owner : cursor.file()->lend_read(cursor.fd());
+  if (loan != nullptr) {
+    out.chunks.push_back({std::move(loan), nullptr, fd, m.position, size});
+    return Ok{};
+  }
+  // Too many descriptors are lent to responses in flight: copy the batch
+  // rather than keep one more descriptor open.
+  auto bytes = cursor.bytes();
+  if (!bytes.ok()) return Err(bytes.error());
+  auto copy = std::make_shared<std::vector<uint8_t>>(bytes->begin(), bytes->end());
+  out.chunks.push_back({copy, copy->data(), -1, 0, size});
+  return Ok{};
 }
 
 // The first record of `batch` whose timestamp is >= ts, read with the record
@@ -62,7 +75,7 @@ Result<ReadResult, StorageError> PartitionLog::read(int64_t offset, int64_t max_
     if (m.base_offset >= max_offset) break;
     const bool fits = out.size_bytes + static_cast<size_t>(m.size) <= max_bytes;
     if (!fits && !(out.chunks.empty() && min_one_batch)) break;
-    add_chunk(out, cursor);
+    if (auto added = add_chunk(out, cursor); !added.ok()) return Err(added.error());
     if (!fits) break;
   }
   return out;

@@ -16,15 +16,18 @@ std::string segment_file_name(int64_t base_offset, std::string_view suffix) {
 }
 
 SegmentFile::SegmentFile(FileIo& io, std::string dir, int64_t base_offset)
+    : SegmentFile(io, std::move(dir), base_offset, SegmentFdCaches::process_default()) {}
+
+SegmentFile::SegmentFile(FileIo& io, std::string dir, int64_t base_offset, SegmentFdCaches caches)
     : io_(io),
       dir_(std::move(dir)),
       base_offset_(base_offset),
-      log_path_(dir_ + "/" + segment_file_name(base_offset, ".log")) {}
+      log_path_(dir_ + "/" + segment_file_name(base_offset, ".log")),
+      caches_(std::move(caches)) {}
 
 SegmentFile::~SegmentFile() {
-  close_write();
-  int fd = read_fd_.exchange(-1);
-  if (fd >= 0) io_.close(fd);
+  caches_.write->forget(write_slot_);
+  caches_.read->forget(read_slot_);
 }
 
 std::string SegmentFile::index_path() const {
@@ -35,16 +38,22 @@ std::string SegmentFile::time_index_path() const {
   return dir_ + "/" + segment_file_name(base_offset_, ".timeindex");
 }
 
-int SegmentFile::open_existing() {
-  if (readable()) return 0;
-  int fd = io_.open(log_path_, O_RDONLY, 0);
-  if (fd < 0) return fd;
-  read_fd_.store(fd, std::memory_order_release);
-  return 0;
+Result<std::shared_ptr<OpenFd>, int> SegmentFile::open_read() {
+  return caches_.read->acquire(read_slot_, io_,
+                               [this] { return io_.open(log_path_, O_RDONLY, 0); });
 }
 
-int SegmentFile::open_for_write(bool try_direct, bool* created) {
+bool SegmentFile::read_open() const {
+  return caches_.read->peek(read_slot_) != nullptr;
+}
+
+Result<std::shared_ptr<OpenFd>, int> SegmentFile::open_for_write(bool try_direct, bool* created) {
   *created = false;
+  return caches_.write->acquire(write_slot_, io_,
+                                [&] { return open_write_fd(try_direct, created); });
+}
+
+int SegmentFile::open_write_fd(bool try_direct, bool* created) {
   auto open_rw = [&](bool direct) {
     const int flags = O_RDWR | (direct ? O_DIRECT : 0);
     int fd = io_.open(log_path_, flags, 0644);
@@ -56,30 +65,26 @@ int SegmentFile::open_for_write(bool try_direct, bool* created) {
     }
     return fd;
   };
-  if (write_fd_ < 0) {
-    int fd = open_rw(try_direct);
-    direct_ = try_direct;
-    if (fd == -EINVAL && try_direct) {
-      // The filesystem has no direct I/O (tmpfs before Linux 6.6, some FUSE and
-      // network filesystems): fall back to the page cache.
-      log::warn("{}: O_DIRECT not supported here, using buffered writes", log_path_);
-      direct_ = false;
-      fd = open_rw(false);
-    }
-    if (fd < 0) return fd;
-    write_fd_ = fd;
+  try_direct = try_direct && !direct_refused_;
+  int fd = open_rw(try_direct);
+  direct_ = try_direct;
+  if (fd == -EINVAL && try_direct) {
+    // The filesystem has no direct I/O (tmpfs before Linux 6.6, some FUSE and
+    // network filesystems): fall back to the page cache.
+    log::warn("{}: O_DIRECT not supported here, using buffered writes", log_path_);
+    direct_ = false;
+    direct_refused_ = true;
+    fd = open_rw(false);
   }
-  if (!readable()) {
-    int fd = io_.open(log_path_, O_RDONLY, 0);
-    if (fd < 0) return fd;
-    read_fd_.store(fd, std::memory_order_release);
-  }
-  return 0;
+  return fd;
 }
 
 void SegmentFile::close_write() {
-  if (write_fd_ >= 0) io_.close(write_fd_);
-  write_fd_ = -1;
+  caches_.write->forget(write_slot_);
+}
+
+bool SegmentFile::write_open() const {
+  return caches_.write->peek(write_slot_) != nullptr;
 }
 
 }  // namespace gregor::storage

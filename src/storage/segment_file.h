@@ -1,25 +1,35 @@
-// The open descriptors of one segment's `.log` file, and the names of its
-// sibling index files (`<20-digit base offset>.log|.index|.timeindex`, Kafka's
-// naming).
+// The files of one segment: its `.log` and the names of its sibling index
+// files (`<20-digit base offset>.log|.index|.timeindex`, Kafka's naming).
 //
-// Two descriptors: a write descriptor opened with O_DIRECT when the filesystem
-// allows it (EINVAL falls back to buffered writes), and a buffered read-only
-// descriptor that readers pread or sendfile from. Read-only chunks handed to
-// Fetch hold a shared_ptr to this object, so the descriptor stays open even if
-// the segment is deleted before the response is sent.
+// Descriptors are opened lazily and kept in the shard's bounded caches
+// (fd_cache.h), so a broker with many partitions does not keep two
+// descriptors per segment open:
+//  - the read descriptor (buffered, read-only) is opened on the first read and
+//    closed when the shard's read cache evicts it; readers pin it (hold the
+//    returned OpenFd) while they use it, and Fetch response chunks hold it
+//    until sendfile is done, so the descriptor outlives an eviction or a
+//    deletion of the segment;
+//  - the write descriptor (O_DIRECT when the filesystem allows it, EINVAL
+//    falls back to buffered writes) is opened by the first flush job that
+//    writes the segment and closed when sealing, when the log closes, or when
+//    the I/O worker's write cache evicts it (the least recently written
+//    segments first; the next flush job reopens it). A flush job pins it for
+//    the duration of the job.
 //
-// Thread contract: the write side (open_for_write, write_fd, the allocation
-// mark, close_write) belongs to the shard's I/O thread, or to the owner shard
-// while no flush job is in flight (open and close of the log). read_fd() may
-// be called from the owner shard once readable() is true; it is published
-// with release/acquire ordering by whichever thread opened it.
+// Thread contract: the read side (open_read) is used on the owner shard; the
+// write side (open_for_write, the allocation mark, close_write) belongs to the
+// shard's I/O thread, or to the owner shard while no flush job is in flight
+// (open and close of the log). The caches are thread-safe, so the destructor
+// may run on any thread: it drops both descriptors from their caches.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "base/result.h"
+#include "storage/fd_cache.h"
 #include "storage/file_io.h"
 
 namespace gregor::storage {
@@ -29,7 +39,9 @@ std::string segment_file_name(int64_t base_offset, std::string_view suffix);
 
 class SegmentFile {
  public:
+  // Without `caches`, the process-wide default caches are used (tools, tests).
   SegmentFile(FileIo& io, std::string dir, int64_t base_offset);
+  SegmentFile(FileIo& io, std::string dir, int64_t base_offset, SegmentFdCaches caches);
   ~SegmentFile();
   SegmentFile(const SegmentFile&) = delete;
   SegmentFile& operator=(const SegmentFile&) = delete;
@@ -40,33 +52,47 @@ class SegmentFile {
   std::string index_path() const;
   std::string time_index_path() const;
 
-  // Opens the read descriptor of an existing .log; 0 or -errno.
-  int open_existing();
-  // Opens the write descriptor, creating the file when missing (`*created`
-  // tells), and the read descriptor if not open yet. 0 or -errno.
-  int open_for_write(bool try_direct, bool* created);
-  void close_write();
+  // A read-only descriptor of the .log, opened now if the cache holds none;
+  // it stays open while the returned reference is held. Err(-errno).
+  Result<std::shared_ptr<OpenFd>, int> open_read();
+  // Whether a read descriptor is open right now (tests).
+  bool read_open() const;
+  // Keeps `fd` (from open_read) open beyond the current request, for a Fetch
+  // response chunk; nullptr when too many are lent already (FdCache::lend),
+  // then the reader copies the bytes it needs instead.
+  std::shared_ptr<const void> lend_read(std::shared_ptr<OpenFd> fd) const {
+    return caches_.read->lend(std::move(fd));
+  }
 
-  bool readable() const { return read_fd_.load(std::memory_order_acquire) >= 0; }
-  int read_fd() const { return read_fd_.load(std::memory_order_acquire); }
-  bool writable() const { return write_fd_ >= 0; }
-  int write_fd() const { return write_fd_; }
+  // The write descriptor, opened (the file created when missing: `*created`
+  // tells) if the cache holds none; pinned while the reference is held.
+  // Err(-errno).
+  Result<std::shared_ptr<OpenFd>, int> open_for_write(bool try_direct, bool* created);
+  // Closes the write descriptor (now, or when its last job lets go).
+  void close_write();
+  bool write_open() const;
+  // Whether the write descriptor bypasses the page cache (once opened).
   bool direct() const { return direct_; }
 
-  // Bytes fallocate'd so far (write side only).
+  // Bytes fallocate'd so far (write side only; survives closing the
+  // descriptor: the allocation belongs to the file).
   int64_t allocated_bytes() const { return allocated_bytes_; }
   void set_allocated_bytes(int64_t n) { allocated_bytes_ = n; }
 
   FileIo& io() const { return io_; }
 
  private:
+  int open_write_fd(bool try_direct, bool* created);
+
   FileIo& io_;
   const std::string dir_;
   const int64_t base_offset_;
   const std::string log_path_;
-  std::atomic<int> read_fd_{-1};
-  int write_fd_ = -1;
+  const SegmentFdCaches caches_;
+  mutable FdSlot read_slot_;
+  mutable FdSlot write_slot_;
   bool direct_ = false;
+  bool direct_refused_ = false;  // O_DIRECT failed once: do not try again
   int64_t allocated_bytes_ = 0;
 };
 

@@ -66,7 +66,9 @@ Result<SegmentScan, StorageError> scan_segment(FileIo& io, Segment& segment, int
                                                int64_t now_ms) {
   segment.reset();
   SegmentScan scan;
-  ScanWindow window(io, segment.file()->read_fd(), file_size);
+  auto fd = segment.file()->open_read();
+  if (!fd.ok()) return Err(error_from_errno(-fd.error()));
+  ScanWindow window(io, (*fd)->fd(), file_size);
   bool io_error = false;
   int64_t pos = 0;
   for (;;) {
