@@ -41,6 +41,10 @@ class Loader {
     return Ok{};
   }
 
+  void add_layer(const std::map<std::string, std::string>& values, const char* origin) {
+    for (const auto& [key, value] : values) raw_[key] = {value, origin};
+  }
+
   Result<Ok, std::string> add_override(const std::string& text) {
     size_t eq = text.find('=');
     std::string key(trim(std::string_view(text).substr(0, eq)));
@@ -58,6 +62,7 @@ class Loader {
     for (const auto& [key, raw] : raw_) {
       c.values[key] = raw.value;
       c.explicit_keys.insert(key);
+      c.static_values[key] = raw.value;
     }
     if (auto r = fill_general(c); !r) return Err(r.error());
     if (auto r = fill_listeners(c); !r) return Err(r.error());
@@ -158,6 +163,7 @@ Result<Ok, std::string> Loader::fill_general(BrokerConfig& c) const {
   c.socket_request_max_bytes = int32("socket.request.max.bytes");
   c.connections_max_idle_ms = number("connections.max.idle.ms");
   c.num_shards = int32("gregor.shards");
+  c.log_segment_fds_max = int32("gregor.log.segment.fds.max");
   c.offsets_topic_num_partitions = int32("offsets.topic.num.partitions");
   c.offsets_topic_segment_bytes = int32("offsets.topic.segment.bytes");
   c.group_initial_rebalance_delay_ms = int32("group.initial.rebalance.delay.ms");
@@ -251,6 +257,12 @@ void Loader::fill_topic_defaults(BrokerConfig& c) const {
   c.log_cleaner_max_compaction_lag_ms = number("log.cleaner.max.compaction.lag.ms");
   c.log_cleaner_min_cleanable_ratio =
       parse_double(value("log.cleaner.min.cleanable.ratio")).value_or(0.5);
+  c.log_cleaner_threads = int32("log.cleaner.threads");
+  c.log_cleaner_io_max_bytes_per_second = parse_double(value("log.cleaner.io.max.bytes.per.second"))
+                                              .value_or(c.log_cleaner_io_max_bytes_per_second);
+  c.log_cleaner_dedupe_buffer_size = number("log.cleaner.dedupe.buffer.size");
+  c.log_cleaner_io_buffer_size = int32("log.cleaner.io.buffer.size");
+  c.log_cleaner_backoff_ms = number("log.cleaner.backoff.ms");
   c.log_segment_delete_delay_ms = number("log.segment.delete.delay.ms");
   c.log_message_downconversion_enable = boolean("log.message.downconversion.enable");
   c.log_local_retention_ms = number("log.local.retention.ms");
@@ -269,6 +281,24 @@ Result<BrokerConfig, std::string> load_broker_config(const std::string& file,
     if (auto r = loader.add_override(o); !r) return Err(r.error());
   }
   return loader.build();
+}
+
+Result<BrokerConfig, std::string> with_dynamic_configs(
+    const BrokerConfig& base, const std::map<std::string, std::string>& cluster_default,
+    const std::map<std::string, std::string>& this_broker) {
+  Loader loader;
+  loader.add_layer(base.static_values, "static configuration");
+  loader.add_layer(cluster_default, "dynamic default broker config");
+  loader.add_layer(this_broker, "dynamic broker config");
+  auto config = loader.build();
+  if (!config) return config;
+  config->explicit_keys.clear();
+  for (const auto& [key, value] : base.static_values) config->explicit_keys.insert(key);
+  config->static_values = base.static_values;
+  config->dynamic_default = cluster_default;
+  config->dynamic_broker = this_broker;
+  config->warnings = base.warnings;
+  return config;
 }
 
 }  // namespace gregor::config

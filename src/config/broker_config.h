@@ -44,6 +44,9 @@ struct BrokerConfig {
   int32_t socket_request_max_bytes = 104857600;  // socket.request.max.bytes
   int64_t connections_max_idle_ms = 600000;      // connections.max.idle.ms
   int32_t num_shards = 0;                        // gregor.shards (0 = one per core)
+  // gregor.log.segment.fds.max: descriptors of segment files kept open (reads
+  // and writes, whole broker); 0 = half the process's open-file limit.
+  int32_t log_segment_fds_max = 0;
 
   // Topic defaults. Each is already resolved across its synonyms, e.g.
   // log_retention_ms comes from log.retention.ms, else log.retention.minutes,
@@ -76,10 +79,16 @@ struct BrokerConfig {
   int64_t log_cleaner_min_compaction_lag_ms = 0;         // log.cleaner.min.compaction.lag.ms
   int64_t log_cleaner_max_compaction_lag_ms = kLongMax;  // log.cleaner.max.compaction.lag.ms
   double log_cleaner_min_cleanable_ratio = 0.5;          // log.cleaner.min.cleanable.ratio
-  int64_t log_segment_delete_delay_ms = 60000;           // log.segment.delete.delay.ms
-  bool log_message_downconversion_enable = true;         // log.message.downconversion.enable
-  int64_t log_local_retention_ms = -2;                   // log.local.retention.ms
-  int64_t log_local_retention_bytes = -2;                // log.local.retention.bytes
+  // The log cleaner's own resources (server/log_cleaner_service.h).
+  int32_t log_cleaner_threads = 1;                                      // log.cleaner.threads
+  double log_cleaner_io_max_bytes_per_second = 1.7976931348623157e308;  // (Double.MAX: no limit)
+  int64_t log_cleaner_dedupe_buffer_size = 134217728;  // log.cleaner.dedupe.buffer.size
+  int32_t log_cleaner_io_buffer_size = 524288;         // log.cleaner.io.buffer.size
+  int64_t log_cleaner_backoff_ms = 15000;              // log.cleaner.backoff.ms
+  int64_t log_segment_delete_delay_ms = 60000;         // log.segment.delete.delay.ms
+  bool log_message_downconversion_enable = true;       // log.message.downconversion.enable
+  int64_t log_local_retention_ms = -2;                 // log.local.retention.ms
+  int64_t log_local_retention_bytes = -2;              // log.local.retention.bytes
 
   // Group coordinator (classic consumer groups) and __consumer_offsets.
   int32_t offsets_topic_num_partitions = 50;             // offsets.topic.num.partitions
@@ -97,6 +106,13 @@ struct BrokerConfig {
   std::map<std::string, std::string> values;
   // The keys that the file or the overrides set explicitly (STATIC_BROKER_CONFIG sources).
   std::set<std::string> explicit_keys;
+  // Their values as given (`values` may hold a dynamic value over them).
+  std::map<std::string, std::string> static_values;
+  // Dynamic broker configs (broker_dynamic.h), set at run time and kept in the metadata
+  // store: the cluster-wide defaults (DYNAMIC_DEFAULT_BROKER_CONFIG) and this broker's
+  // own (DYNAMIC_BROKER_CONFIG), which win over them; both win over the static values.
+  std::map<std::string, std::string> dynamic_default;
+  std::map<std::string, std::string> dynamic_broker;
   // Warnings produced while loading (unknown keys, deprecated keys); also logged.
   std::vector<std::string> warnings;
 };
@@ -107,5 +123,12 @@ struct BrokerConfig {
 // message names the key (and the file line when it came from the file).
 Result<BrokerConfig, std::string> load_broker_config(const std::string& file,
                                                      const std::vector<std::string>& overrides);
+
+// `base` (as loaded) with dynamic configs layered over its static values: the
+// cluster-wide defaults, then this broker's own. An invalid value is an error
+// naming the key, as at load time.
+Result<BrokerConfig, std::string> with_dynamic_configs(
+    const BrokerConfig& base, const std::map<std::string, std::string>& cluster_default,
+    const std::map<std::string, std::string>& this_broker);
 
 }  // namespace gregor::config

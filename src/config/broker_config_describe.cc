@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "config/broker_config_keys.h"
+#include "config/config_alter.h"
 #include "config/topic_config_keys.h"
 
 namespace gregor::config {
@@ -27,16 +28,14 @@ std::vector<std::string> synonym_names(std::string_view name) {
 }
 
 std::vector<ConfigEntry::Synonym> synonyms_of(std::string_view name, const BrokerConfig& broker) {
-  std::vector<ConfigEntry::Synonym> out;
-  for (const auto& syn : synonym_names(name)) {
-    auto set = broker.values.find(syn);
-    if (broker.explicit_keys.count(syn) && set != broker.values.end()) {
-      out.push_back({syn, set->second, Source::kStaticBroker});
-    } else if (const ConfigKeyDef* def = find_broker_key(syn); def && def->default_value) {
-      out.push_back({syn, std::string(*def->default_value), Source::kDefault});
-    }
-  }
-  return out;
+  auto names = synonym_names(name);
+  std::vector<std::string_view> views(names.begin(), names.end());
+  return broker_synonyms(views, broker);
+}
+
+void add_if_set(std::vector<ConfigEntry::Synonym>& out, const std::map<std::string, std::string>& m,
+                const std::string& name, Source source) {
+  if (auto it = m.find(name); it != m.end()) out.push_back({name, it->second, source});
 }
 
 ConfigEntry known_entry(const ConfigKeyDef& def, const BrokerConfig& broker) {
@@ -50,7 +49,7 @@ ConfigEntry known_entry(const ConfigKeyDef& def, const BrokerConfig& broker) {
   }
   e.synonyms = synonyms_of(def.name, broker);
   e.source = e.synonyms.empty() ? Source::kDefault : e.synonyms.front().source;
-  e.read_only = true;
+  e.read_only = !is_dynamic_broker_key(def.name);
   e.sensitive = def.sensitive || def.type == ConfigType::kPassword;
   e.type = std::string(type_name(def.type));
   e.wire_type = wire_type(def.type);
@@ -70,6 +69,36 @@ ConfigEntry unknown_entry(const std::string& name) {
 }
 
 }  // namespace
+
+std::vector<ConfigEntry::Synonym> broker_synonyms(std::span<const std::string_view> names,
+                                                  const BrokerConfig& broker) {
+  std::vector<ConfigEntry::Synonym> out;
+  for (std::string_view view : names) {
+    if (view.empty()) continue;
+    const std::string name(view);
+    add_if_set(out, broker.dynamic_broker, name, Source::kDynamicBroker);
+    add_if_set(out, broker.dynamic_default, name, Source::kDynamicDefaultBroker);
+    add_if_set(out, broker.static_values, name, Source::kStaticBroker);
+    if (const ConfigKeyDef* def = find_broker_key(name); def && def->default_value)
+      out.push_back({name, std::string(*def->default_value), Source::kDefault});
+  }
+  return out;
+}
+
+std::vector<ConfigEntry> describe_default_broker_config(const BrokerConfig& broker) {
+  std::vector<ConfigEntry> out;
+  for (const auto& [name, value] : broker.dynamic_default) {
+    const ConfigKeyDef* def = find_broker_key(name);
+    if (def == nullptr) continue;
+    ConfigEntry e = known_entry(*def, broker);
+    e.value = value;
+    e.value_null = false;
+    e.source = Source::kDynamicDefaultBroker;
+    e.synonyms = {{name, value, Source::kDynamicDefaultBroker}};
+    out.push_back(std::move(e));
+  }
+  return out;
+}
 
 std::vector<ConfigEntry> describe_broker_config(const BrokerConfig& broker) {
   std::vector<ConfigEntry> out;

@@ -1,10 +1,12 @@
 #include "config/config_alter.h"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 #include <string_view>
 #include <vector>
 
+#include "config/broker_config_keys.h"
 #include "config/topic_config_keys.h"
 
 namespace gregor::config {
@@ -52,16 +54,19 @@ std::vector<std::string> split_java(const std::string& s) {
   return out;
 }
 
-// Kafka's getParts(): the current value's non-empty elements, from the override
-// or, without one, the key's default.
-std::vector<std::string> current_parts(const Overrides& current, const TopicKeyDef& def) {
-  auto it = current.find(std::string(def.key.name));
-  std::optional<std::string> value;
-  if (it != current.end()) {
-    value = it->second;
-  } else if (def.key.default_value) {
-    value = std::string(*def.key.default_value);
-  }
+// A key of the resource being changed, and the value APPEND / SUBTRACT start
+// from when the resource does not set it.
+struct KeyInfo {
+  const ConfigKeyDef* def;
+  std::optional<std::string> base;
+};
+using KeyLookup = std::function<Result<KeyInfo, AlterFailure>(const std::string& name)>;
+
+// Kafka's getParts(): the current value's non-empty elements, from the resource's
+// own setting or, without one, the base value.
+std::vector<std::string> current_parts(const Overrides& current, const KeyInfo& key) {
+  auto it = current.find(std::string(key.def->name));
+  std::optional<std::string> value = it != current.end() ? it->second : key.base;
   std::vector<std::string> parts;
   if (!value) return parts;
   for (auto& part : split_java(*value))
@@ -75,23 +80,24 @@ std::string join(const std::vector<std::string>& parts) {
   return out;
 }
 
-std::optional<AlterFailure> apply_one(Overrides& current, const AlterEntry& e) {
+std::optional<AlterFailure> apply_one(Overrides& current, const AlterEntry& e,
+                                      const KeyLookup& lookup) {
   auto op = static_cast<AlterOp>(e.op);
   if (e.op < 0 || e.op > 3)
     return invalid_request("Unknown operation type " + std::to_string(e.op));
   if (op != AlterOp::kDelete && !e.value)
     return invalid_request("Null value not supported for : " + e.name);
-  const TopicKeyDef* def = find_topic_key(e.name);
-  if (def == nullptr) return invalid_config("Unknown topic config name: " + e.name);
+  auto key = lookup(e.name);
+  if (!key.ok()) return key.error();
   if (op == AlterOp::kSet) {
     current[e.name] = *e.value;
   } else if (op == AlterOp::kDelete) {
     current.erase(e.name);
   } else {
-    if (def->key.type != ConfigType::kList)
+    if (key->def->type != ConfigType::kList)
       return invalid_config("Can't " + std::string(op_name(op)) + " to key " + e.name +
                             " because its type is not LIST.");
-    auto parts = current_parts(current, *def);
+    auto parts = current_parts(current, *key);
     for (const auto& v : split_java(*e.value)) {
       auto found = std::find(parts.begin(), parts.end(), v);
       if (op == AlterOp::kAppend && found == parts.end()) parts.push_back(v);
@@ -122,8 +128,15 @@ Result<Overrides, AlterFailure> replace_topic_overrides(std::span<const AlterEnt
 Result<Overrides, AlterFailure> apply_incremental_topic(Overrides current,
                                                         std::span<const AlterEntry> entries) {
   if (auto dup = check_duplicates(entries)) return Err(*dup);
+  KeyLookup lookup = [](const std::string& name) -> Result<KeyInfo, AlterFailure> {
+    const TopicKeyDef* def = find_topic_key(name);
+    if (def == nullptr) return Err(invalid_config("Unknown topic config name: " + name));
+    std::optional<std::string> base;
+    if (def->key.default_value) base = std::string(*def->key.default_value);
+    return KeyInfo{&def->key, base};
+  };
   for (const auto& e : entries)
-    if (auto failed = apply_one(current, e)) return Err(*failed);
+    if (auto failed = apply_one(current, e, lookup)) return Err(*failed);
   return current;
 }
 
@@ -132,6 +145,57 @@ std::optional<std::string> refuse_broker_change(std::span<const std::string> nam
   std::string list;
   for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
   return "Cannot update these configs dynamically: Set(" + list + ")";
+}
+
+bool is_dynamic_broker_key(std::string_view name) {
+  for (const auto& def : topic_config_keys())
+    for (std::string_view syn : def.synonyms)
+      if (!syn.empty() && syn == name) return find_broker_key(name) != nullptr;
+  return false;
+}
+
+namespace {
+
+// Kafka refuses every key that cannot change at run time in one message, before
+// looking at values; then each value must be valid for its key.
+std::optional<AlterFailure> check_broker_entries(std::span<const AlterEntry> entries) {
+  std::vector<std::string> fixed;
+  for (const auto& e : entries)
+    if (!is_dynamic_broker_key(e.name)) fixed.push_back(e.name);
+  if (auto refused = refuse_broker_change(fixed)) return invalid_request(*refused);
+  for (const auto& e : entries) {
+    if (!e.value || e.op == static_cast<int8_t>(AlterOp::kDelete)) continue;
+    if (auto bad = validate_value(*find_broker_key(e.name), *e.value)) return invalid_config(*bad);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<Overrides, AlterFailure> replace_broker_overrides(std::span<const AlterEntry> entries) {
+  if (auto failed = check_broker_entries(entries)) return Err(*failed);
+  Overrides out;
+  for (const auto& e : entries)
+    if (e.value) out[e.name] = *e.value;  // a null value leaves the key unset
+  return out;
+}
+
+Result<Overrides, AlterFailure> apply_incremental_broker(Overrides current,
+                                                         std::span<const AlterEntry> entries,
+                                                         const BrokerConfig& broker) {
+  if (auto dup = check_duplicates(entries)) return Err(*dup);
+  if (auto failed = check_broker_entries(entries)) return Err(*failed);
+  KeyLookup lookup = [&broker](const std::string& name) -> Result<KeyInfo, AlterFailure> {
+    std::optional<std::string> base;
+    if (auto it = broker.values.find(name); it != broker.values.end()) base = it->second;
+    return KeyInfo{find_broker_key(name), base};
+  };
+  for (const auto& e : entries)
+    if (auto failed = apply_one(current, e, lookup)) return Err(*failed);
+  // An APPEND / SUBTRACT result is a new value: it must be valid too.
+  for (const auto& [name, value] : current)
+    if (auto bad = validate_value(*find_broker_key(name), value)) return Err(invalid_config(*bad));
+  return current;
 }
 
 }  // namespace gregor::config

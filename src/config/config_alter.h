@@ -6,8 +6,10 @@
 //     starting from the override or, without one, the key's Kafka default.
 // The result still has to pass validate_topic_configs() (topic_config.h).
 //
-// The broker's own configuration cannot be changed at run time yet: every key
-// is refused the way Kafka refuses its read-only broker keys.
+// Brokers (resource "" for the cluster-wide defaults, or a node id): the keys
+// Kafka can change at run time that Gregor implements (is_dynamic_broker_key)
+// may be set, deleted, appended to and subtracted from; the others are refused
+// the way Kafka refuses its read-only broker keys.
 //
 // Pure functions; safe from any thread.
 #pragma once
@@ -17,8 +19,10 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "base/result.h"
+#include "config/broker_config.h"
 
 namespace gregor::config {
 
@@ -57,5 +61,24 @@ Result<Overrides, AlterFailure> apply_incremental_topic(Overrides current,
 // dynamically, "Cannot update these configs dynamically: Set(a, b)"; nullopt when
 // `names` is empty (nothing to change).
 std::optional<std::string> refuse_broker_change(std::span<const std::string> names);
+
+// The broker keys that can change at run time: the broker-level defaults of the
+// topic configs (each broker synonym of a topic key: log.retention.ms, .minutes,
+// .hours, log.segment.bytes, compression.type, log.cleanup.policy, ...), which
+// Kafka's DynamicLogConfig also makes dynamic.
+bool is_dynamic_broker_key(std::string_view name);
+
+// AlterConfigs on a broker resource: the entries become its dynamic configs
+// (a null value leaves a key unset).
+Result<Overrides, AlterFailure> replace_broker_overrides(std::span<const AlterEntry> entries);
+
+// IncrementalAlterConfigs on a broker resource's dynamic configs `current`;
+// APPEND / SUBTRACT start from `broker`'s effective value when `current` does
+// not set the key. Keys that are not dynamic are refused together
+// (INVALID_REQUEST "Cannot update these configs dynamically: Set(...)"), bad
+// values with Kafka's message (INVALID_CONFIG).
+Result<Overrides, AlterFailure> apply_incremental_broker(Overrides current,
+                                                         std::span<const AlterEntry> entries,
+                                                         const BrokerConfig& broker);
 
 }  // namespace gregor::config

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "base/log.h"
+#include "config/broker_config_describe.h"
 #include "config/broker_config_keys.h"
 #include "config/topic_config_keys.h"
 
@@ -146,6 +147,8 @@ int8_t wire_source(ConfigEntry::Source source) {
       return 1;
     case ConfigEntry::Source::kDynamicBroker:
       return 2;
+    case ConfigEntry::Source::kDynamicDefaultBroker:
+      return 3;
     case ConfigEntry::Source::kStaticBroker:
       return 4;
     case ConfigEntry::Source::kDefault:
@@ -165,25 +168,14 @@ std::vector<ConfigEntry> describe_topic_config(const std::map<std::string, std::
     e.wire_type = wire_type(def.key.type);
     e.doc = std::string(def.key.doc);
     e.sensitive = def.key.sensitive;
-    bool broker_set = false;
-    for (std::string_view syn : def.synonyms) {
-      if (syn.empty()) continue;
-      auto set = broker.values.find(std::string(syn));
-      if (broker.explicit_keys.count(std::string(syn)) && set != broker.values.end()) {
-        e.synonyms.push_back({std::string(syn), set->second, Source::kStaticBroker});
-        broker_set = true;
-      } else if (const ConfigKeyDef* bdef = find_broker_key(syn); bdef && bdef->default_value) {
-        e.synonyms.push_back(
-            {std::string(syn), std::string(*bdef->default_value), Source::kDefault});
-      }
-    }
+    e.synonyms = broker_synonyms(def.synonyms, broker);
     if (auto value = valid_override(def, overrides)) {
       e.value = *value;
       e.source = Source::kTopic;
       e.synonyms.insert(e.synonyms.begin(), {e.name, e.value, Source::kTopic});
     } else {
       e.value = broker_or_default(def, broker);
-      e.source = broker_set ? Source::kStaticBroker : Source::kDefault;
+      e.source = e.synonyms.empty() ? Source::kDefault : e.synonyms.front().source;
     }
     out.push_back(std::move(e));
   }

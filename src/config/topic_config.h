@@ -82,7 +82,7 @@ TopicConfig resolve_topic_config(const std::map<std::string, std::string>& overr
 
 // For DescribeConfigs: each known topic config with its value and where it came from.
 struct ConfigEntry {
-  enum class Source { kTopic, kDynamicBroker, kStaticBroker, kDefault };
+  enum class Source { kTopic, kDynamicBroker, kDynamicDefaultBroker, kStaticBroker, kDefault };
   struct Synonym {
     std::string name;
     std::string value;
@@ -99,12 +99,13 @@ struct ConfigEntry {
   std::string doc;
   int8_t wire_type = 0;  // the DescribeConfigs code of `type`; 0 = UNKNOWN
   // The topic override (if any), then the broker keys it defaults from, highest precedence
-  // first: each set broker key as kStaticBroker, each unset one with a default as kDefault.
+  // first, each with every source that sets it (dynamic broker, dynamic default, static,
+  // default), as Kafka lists them.
   std::vector<Synonym> synonyms;
 };
 
 // The DescribeConfigs ConfigSource code: TOPIC_CONFIG=1, DYNAMIC_BROKER_CONFIG=2,
-// STATIC_BROKER_CONFIG=4, DEFAULT_CONFIG=5.
+// DYNAMIC_DEFAULT_BROKER_CONFIG=3, STATIC_BROKER_CONFIG=4, DEFAULT_CONFIG=5.
 int8_t wire_source(ConfigEntry::Source source);
 
 // One entry per known topic config, sorted by name.

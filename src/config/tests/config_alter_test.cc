@@ -101,5 +101,57 @@ TEST(ConfigAlter, BrokerChangesAreRefusedWithKafkasMessage) {
             "Cannot update these configs dynamically: Set(log.retention.ms, num.partitions)");
 }
 
+TEST(ConfigAlter, DynamicBrokerKeysAreTheTopicDefaults) {
+  for (const char* key :
+       {"log.retention.ms", "log.retention.hours", "log.segment.bytes", "log.cleanup.policy",
+        "compression.type", "message.max.bytes", "log.cleaner.min.cleanable.ratio"})
+    EXPECT_TRUE(is_dynamic_broker_key(key)) << key;
+  for (const char* key :
+       {"listeners", "num.partitions", "log.dirs", "node.id", "retention.ms", "no.such.key"})
+    EXPECT_FALSE(is_dynamic_broker_key(key)) << key;
+}
+
+TEST(ConfigAlter, IncrementalBrokerChanges) {
+  auto loaded = load_broker_config("", {"log.cleanup.policy=delete"});
+  ASSERT_TRUE(loaded.ok());
+  const BrokerConfig& broker = *loaded;
+  std::vector<AlterEntry> set = {op("log.retention.ms", AlterOp::kSet, "5000"),
+                                 op("log.cleanup.policy", AlterOp::kAppend, "compact")};
+  auto next = apply_incremental_broker({}, set, broker);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(*next,
+            (Overrides{{"log.cleanup.policy", "delete,compact"}, {"log.retention.ms", "5000"}}));
+  std::vector<AlterEntry> del = {op("log.retention.ms", AlterOp::kDelete, std::nullopt)};
+  auto after = apply_incremental_broker(*next, del, broker);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(*after, (Overrides{{"log.cleanup.policy", "delete,compact"}}));
+
+  std::vector<AlterEntry> fixed = {op("num.partitions", AlterOp::kSet, "3"),
+                                   op("log.retention.ms", AlterOp::kSet, "1"),
+                                   op("listeners", AlterOp::kSet, "x")};
+  auto refused = apply_incremental_broker({}, fixed, broker);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, Kind::kInvalidRequest);
+  EXPECT_EQ(refused.error().message,
+            "Cannot update these configs dynamically: Set(num.partitions, listeners)");
+
+  std::vector<AlterEntry> bad = {op("log.segment.bytes", AlterOp::kSet, "ten")};
+  auto invalid = apply_incremental_broker({}, bad, broker);
+  ASSERT_FALSE(invalid.ok());
+  EXPECT_EQ(invalid.error().kind, Kind::kInvalidConfig);
+  std::vector<AlterEntry> bad_list = {op("log.cleanup.policy", AlterOp::kAppend, "shred")};
+  EXPECT_FALSE(apply_incremental_broker({}, bad_list, broker).ok());
+}
+
+TEST(ConfigAlter, ReplaceBrokerOverrides) {
+  std::vector<AlterEntry> entries = {op("log.retention.bytes", AlterOp::kSet, "100"),
+                                     op("log.roll.ms", AlterOp::kSet, std::nullopt)};
+  auto next = replace_broker_overrides(entries);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(*next, (Overrides{{"log.retention.bytes", "100"}}));
+  std::vector<AlterEntry> fixed = {op("log.dirs", AlterOp::kSet, "/x")};
+  EXPECT_FALSE(replace_broker_overrides(fixed).ok());
+}
+
 }  // namespace
 }  // namespace gregor::config
