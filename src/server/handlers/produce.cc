@@ -1,6 +1,7 @@
 // Produce (key 0). v3+ carries exactly one v2 record batch per partition; it is
-// validated on the connection's shard (CRC-32C, structure, size, timestamps —
-// protocol/record/batch_validator.h), then appended on the partition's owner
+// validated on the connection's shard (CRC-32C, structure, size, timestamps,
+// keys on compacted topics — protocol/record/batch_validator.h), recompressed
+// if the topic's compression.type names another codec, then appended on the partition's owner
 // shard exactly as received, with the offsets patched in.
 //
 // Acknowledgement: acks=0 gets no answer; acks=1 is answered once the batch is
@@ -13,6 +14,8 @@
 
 #include "base/clock.h"
 #include "protocol/messages/produce.h"
+#include "protocol/record/batch_header.h"
+#include "protocol/record/batch_recompress.h"
 #include "protocol/record/batch_validator.h"
 #include "server/broker.h"
 #include "server/completion.h"
@@ -55,7 +58,39 @@ record::ValidationOptions validation_options(const TopicInfo& topic, int16_t ver
   o.log_append_time = topic.config.log_append_time;
   o.now_ms = SystemClock::instance().now_ms();
   o.max_timestamp_diff_ms = topic.config.message_timestamp_difference_max_ms;
+  o.max_timestamp_before_ms = topic.config.message_timestamp_before_max_ms;
+  o.max_timestamp_after_ms = topic.config.message_timestamp_after_max_ms;
+  // Kafka: "Compacted topic cannot accept message without key" (INVALID_RECORD).
+  o.require_keys = topic.config.cleanup_compact;
   return o;
+}
+
+int compression_level(const config::TopicConfig& c, record::Codec codec) {
+  switch (codec) {
+    case record::Codec::kGzip:
+      return c.compression_gzip_level;
+    case record::Codec::kLz4:
+      return c.compression_lz4_level;
+    case record::Codec::kZstd:
+      return c.compression_zstd_level;
+    default:
+      return -1;
+  }
+}
+
+// The batch as the log stores it: as sent, or recompressed to the topic's
+// compression.type (Kafka's LogValidator). `storage` holds a rewritten copy.
+Result<std::span<uint8_t>, ErrorCode> stored_form(std::span<uint8_t> batch,
+                                                  const config::TopicConfig& c,
+                                                  std::vector<uint8_t>& storage) {
+  const auto target = record::topic_codec(c.compression_type);
+  if (!record::needs_recompression(record::BatchHeaderView(batch.data()).compression(), target))
+    return batch;
+  auto rewritten = record::recompress_batch(batch, *target, compression_level(c, *target),
+                                            record::kDefaultMaxDecompressedBytes);
+  if (!rewritten.ok()) return Err{rewritten.error()};
+  storage = std::move(rewritten).value();
+  return std::span<uint8_t>(storage);
 }
 
 // Validates and appends one partition's batch; fills `out` and returns what to wait for.
@@ -66,10 +101,14 @@ asio::awaitable<std::shared_ptr<Ack>> append_partition(
   std::span<uint8_t> batch(const_cast<uint8_t*>(data.data()), data.size());  // we own the frame
   auto options = validation_options(topic, version);
   auto valid = record::validate_produce_batch(batch, options);
-  if (!valid.ok()) {
-    out.error_code = to_wire(valid.error());
+  std::vector<uint8_t> recompressed;
+  auto stored = valid.ok() ? stored_form(batch, topic.config, recompressed)
+                           : Result<std::span<uint8_t>, ErrorCode>(Err{valid.error()});
+  if (!stored.ok()) {
+    out.error_code = to_wire(stored.error());
     co_return nullptr;
   }
+  batch = *stored;
   const bool durable = acks == -1 && topic.config.flush_messages <= 1;
   // (GCC 12 miscompiles co_await inside a conditional expression: keep it a statement.)
   auto executor = co_await asio::this_coro::executor;
