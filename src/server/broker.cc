@@ -33,7 +33,10 @@ std::string local_hostname() {
 }  // namespace
 
 Broker::Broker(config::BrokerConfig config, net::ShardSet& shards)
-    : config_(std::move(config)), shards_(shards), topics_(std::make_shared<TopicTable>()) {
+    : config_(std::move(config)),
+      effective_(&config_),
+      shards_(shards),
+      topics_(std::make_shared<TopicTable>()) {
   const unsigned n = shards_.size();
   for (unsigned i = 0; i < n; ++i) {
     partitions_.push_back(std::make_unique<ShardPartitions>(i));
@@ -76,6 +79,19 @@ config::Endpoint Broker::advertised_endpoint(const std::string& listener_name) c
   return ep;
 }
 
+bool Broker::apply_dynamic_configs(const std::map<std::string, std::string>& cluster_default,
+                                   const std::map<std::string, std::string>& this_broker) {
+  auto next = config::with_dynamic_configs(config_, cluster_default, this_broker);
+  if (!next.ok()) {
+    log::error("the dynamic broker configs are not valid, keeping the current ones: {}",
+               next.error());
+    return false;
+  }
+  config_versions_.push_back(std::make_unique<const config::BrokerConfig>(std::move(next).value()));
+  effective_.store(config_versions_.back().get(), std::memory_order_release);
+  return true;
+}
+
 Result<Ok, std::string> Broker::start() {
   if (auto dirs = open_log_directories(); !dirs.ok()) return dirs;
   metadata::EmbeddedStoreOptions store_options;
@@ -85,6 +101,8 @@ Result<Ok, std::string> Broker::start() {
   if (!store.ok()) return Err("cannot open the metadata store: " + store.error());
   store_ = std::move(store).value();
   cluster_id_ = store_->cluster_id();
+  auto dynamic = store_->broker_configs();
+  apply_dynamic_configs(dynamic[""], dynamic[std::to_string(config_.node_id)]);
 
   auto table = std::make_shared<TopicTable>();
   std::shared_ptr<const TopicTable> current = table;
@@ -94,7 +112,7 @@ Result<Ok, std::string> Broker::start() {
     info.id = rec.id;
     info.partitions = rec.partitions;
     info.overrides = rec.configs;
-    info.config = config::resolve_topic_config(info.overrides, config_);
+    info.config = config::resolve_topic_config(info.overrides, config());
     info.internal = metadata::is_internal_topic(info.name);
     current = current->with(std::move(info));
   }

@@ -10,6 +10,7 @@
 
 #include <asio.hpp>
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,7 +46,16 @@ class Broker {
   // Stops accepting, drains in-flight requests, closes every log cleanly.
   void stop();
 
-  const config::BrokerConfig& config() const { return config_; }
+  // The effective configuration: the static one (file and overrides) with the
+  // dynamic broker configs layered over it. The reference stays valid for the
+  // broker's life: every version is kept (changes are rare and small).
+  const config::BrokerConfig& config() const { return *effective_.load(std::memory_order_acquire); }
+  const config::BrokerConfig& static_config() const { return config_; }
+  // Installs the next effective configuration built from the static one and the
+  // dynamic configs (controller executor, or start()); false with the reason logged
+  // if they do not make a valid configuration.
+  bool apply_dynamic_configs(const std::map<std::string, std::string>& cluster_default,
+                             const std::map<std::string, std::string>& this_broker);
   net::ShardSet& shards() { return shards_; }
   std::shared_ptr<const TopicTable> topics() const { return std::atomic_load(&topics_); }
   void publish(std::shared_ptr<const TopicTable> next) {
@@ -78,7 +88,9 @@ class Broker {
   void write_checkpoints(const std::vector<storage::PartitionCheckpoint>& all);
   void remove_orphan_dirs();
 
-  config::BrokerConfig config_;
+  config::BrokerConfig config_;  // static: as loaded at start
+  std::vector<std::unique_ptr<const config::BrokerConfig>> config_versions_;
+  std::atomic<const config::BrokerConfig*> effective_;
   net::ShardSet& shards_;
   asio::thread_pool controller_{1};
   std::vector<std::unique_ptr<storage::LogDirectory>> log_directories_;  // hold the dir locks

@@ -40,6 +40,11 @@ struct TopicResult {
 using ConfigChange =
     std::function<Result<config::Overrides, config::AlterFailure>(const config::Overrides&)>;
 
+// Computes a broker resource's new dynamic configs from its current ones and the
+// effective broker configuration (config_alter.h: IncrementalAlterConfigs edits them).
+using BrokerConfigChange = std::function<Result<config::Overrides, config::AlterFailure>(
+    const config::Overrides&, const config::BrokerConfig&)>;
+
 class TopicManager {
  public:
   explicit TopicManager(Broker& broker) : broker_(broker) {}
@@ -54,6 +59,13 @@ class TopicManager {
   // published in a new TopicTable, so produce requests use it from then on.
   asio::awaitable<TopicResult> alter_configs(std::string name, ConfigChange change,
                                              bool validate_only);
+  // Changes the dynamic configs of broker resource `resource` ("" = cluster-wide
+  // default, else this node's id) (topic_manager_broker_configs.cc): validated,
+  // recorded durably, installed as the broker's effective configuration, then
+  // every topic's config is re-resolved (topics without their own override follow
+  // the new defaults), handed to the open logs and published.
+  asio::awaitable<TopicResult> alter_broker_configs(std::string resource, BrokerConfigChange change,
+                                                    bool validate_only);
   // Creates `name` with the broker defaults if auto.create.topics.enable allows it;
   // returns the topic (existing or new), or nullptr.
   asio::awaitable<std::shared_ptr<const TopicInfo>> auto_create(std::string name);
@@ -71,6 +83,10 @@ class TopicManager {
   asio::awaitable<TopicResult> do_alter_configs(std::string name, ConfigChange change,
                                                 bool validate_only);
   TopicResult next_configs(const std::string& name, const ConfigChange& change) const;
+  asio::awaitable<TopicResult> do_alter_broker_configs(std::string resource,
+                                                       BrokerConfigChange change,
+                                                       bool validate_only);
+  asio::awaitable<void> reresolve_topic_configs();
   asio::awaitable<void> update_log_configs(const TopicInfo& topic);
   TopicResult validate_create(CreateTopicArgs& args) const;
   asio::awaitable<void> close_logs(const TopicInfo& topic);

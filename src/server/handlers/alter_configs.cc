@@ -2,9 +2,12 @@
 // Topics: AlterConfigs replaces the topic's overrides, IncrementalAlterConfigs
 // applies SET / DELETE / APPEND / SUBTRACT (config_alter.h); the change is
 // validated with Kafka's messages, recorded durably and applied without a
-// restart (TopicManager::alter_configs). Brokers: Gregor cannot change broker
-// settings at run time, so every key is refused as Kafka refuses its read-only
-// ones (INVALID_REQUEST "Cannot update these configs dynamically: Set(...)").
+// restart (TopicManager::alter_configs). Brokers (resource "" = cluster-wide
+// default, or this node's id): the dynamic keys (the broker defaults of topic
+// configs) are changed the same way and apply to every topic without its own
+// override (TopicManager::alter_broker_configs); other keys are refused as Kafka
+// refuses its read-only ones (INVALID_REQUEST "Cannot update these configs
+// dynamically: Set(...)").
 #include <vector>
 
 #include "config/config_alter.h"
@@ -23,23 +26,30 @@ struct Outcome {
   std::optional<std::string> message;
 };
 
-Outcome alter_broker(Broker& broker, const std::string& name,
-                     const std::vector<config::AlterEntry>& entries) {
+asio::awaitable<Outcome> alter_broker(Broker& broker, const std::string& name,
+                                      std::vector<config::AlterEntry> entries, bool incremental,
+                                      bool validate_only) {
   if (auto bad = check_broker_resource(name, broker.node_id()))
-    return {ErrorCode::kInvalidRequest, *bad};
-  std::vector<std::string> names;
-  for (const auto& e : entries) names.push_back(e.name);
-  if (auto refused = config::refuse_broker_change(names)) {
-    return {ErrorCode::kInvalidRequest, *refused};
-  }
-  return {};
+    co_return Outcome{ErrorCode::kInvalidRequest, *bad};
+  BrokerConfigChange change = [entries = std::move(entries), incremental](
+                                  const config::Overrides& cur, const config::BrokerConfig& b) {
+    return incremental ? config::apply_incremental_broker(cur, entries, b)
+                       : config::replace_broker_overrides(entries);
+  };
+  TopicResult r =
+      co_await broker.topic_manager().alter_broker_configs(name, std::move(change), validate_only);
+  if (r.error == ErrorCode::kNone) co_return Outcome{};
+  co_return Outcome{r.error, r.message};
 }
 
 // One resource of either request; `incremental` selects the topic semantics.
 asio::awaitable<Outcome> alter_resource(Broker& broker, int8_t type, const std::string& name,
                                         std::vector<config::AlterEntry> entries, bool incremental,
                                         bool validate_only) {
-  if (type == kBrokerResource) co_return alter_broker(broker, name, entries);
+  if (type == kBrokerResource) {
+    Outcome o = co_await alter_broker(broker, name, std::move(entries), incremental, validate_only);
+    co_return o;
+  }
   if (type != kTopicResource) {
     co_return Outcome{
         ErrorCode::kInvalidRequest,

@@ -85,8 +85,9 @@ ResultEntry describe(Broker& broker, const Resource& r, const Options& o) {
   } else if (r.resource_type == kBrokerResource) {
     if (auto bad = check_broker_resource(r.resource_name, broker.node_id()))
       return error_result(r, ErrorCode::kInvalidRequest, *bad);
-    // "" is the cluster-wide dynamic default: Gregor has no dynamic broker configs.
-    if (!r.resource_name.empty()) entries = config::describe_broker_config(broker.config());
+    // "" is the cluster-wide dynamic default: only the keys set at that level.
+    entries = r.resource_name.empty() ? config::describe_default_broker_config(broker.config())
+                                      : config::describe_broker_config(broker.config());
   } else {
     return error_result(r, ErrorCode::kInvalidRequest,
                         "Unsupported resource type: " + resource_type_name(r.resource_type));
