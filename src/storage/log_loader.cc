@@ -10,6 +10,7 @@
 
 #include "base/log.h"
 #include "storage/batch_reader.h"
+#include "storage/clean_swap.h"
 #include "storage/segment_recovery.h"
 
 namespace gregor::storage {
@@ -83,6 +84,8 @@ Result<Ok, StorageError> LogLoader::load() {
     log::error("{}: cannot create: {}", log_.dir_, ec.message());
     return Err(StorageError::kIo);
   }
+  // A compaction swap interrupted by a crash is completed or undone first.
+  if (auto r = recover_interrupted_clean(io_, log_.dir_); !r.ok()) return Err(r.error());
   auto bases = list_segments();
   if (!bases.ok()) return Err(bases.error());
   for (size_t i = 0; i < bases->size(); ++i) {

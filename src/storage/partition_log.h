@@ -51,6 +51,12 @@ namespace gregor::storage {
 using Poster = std::function<void(std::function<void()>)>;
 using DoneCallback = std::function<void(std::optional<StorageError>)>;
 
+// Compaction (log_cleaner.h).
+struct CleanableState;
+struct CleanResult;
+struct CleanTask;
+struct CompactionConfig;
+
 struct AppendResult {
   int64_t base_offset;
   int64_t last_offset;
@@ -207,6 +213,29 @@ class PartitionLog {
   std::optional<int64_t> next_purge_ms() const;
   // --- end retention --------------------------------------------------------
 
+  // --- Compaction (partition_log_clean.cc, log_cleaner.h) -------------------
+  // The log cleaner reads a snapshot of sealed segments on its own thread;
+  // only these steps run on the owner shard.
+  //
+  // Where the log stands: first dirty offset (the cleaner checkpoint, read
+  // from disk on first use), first uncleanable offset (the active segment, an
+  // unsealed segment, or the first segment inside min.compaction.lag.ms),
+  // clean and dirty bytes, and how overdue max.compaction.lag.ms is (reads the
+  // first batch header of each dirty segment when that setting is finite).
+  CleanableState cleanable_state(const CompactionConfig& config);
+  // The segments a pass works on (from the first segment up to the first
+  // uncleanable offset), or nullopt when nothing is dirty or the log is closed.
+  std::optional<CleanTask> clean_task(const CompactionConfig& config);
+  // Swaps the pass's cleaned segments in (clean_swap.h) if the segments it
+  // read are still the log's; false (and the cleaned files removed) when
+  // they changed meanwhile, e.g. retention deleted one. Readers holding chunks
+  // of the old segments keep their descriptors. A failure while finishing a
+  // committed swap stops the log (the next open completes the swap).
+  Result<bool, StorageError> apply_clean(const CleanTask& task, const CleanResult& result);
+  // The first offset the cleaner has not compacted yet.
+  int64_t first_dirty_offset();
+  // --- end compaction -------------------------------------------------------
+
  private:
   friend class LogLoader;
   friend class BatchCursor;
@@ -278,6 +307,17 @@ class PartitionLog {
   int64_t largest_timestamp(const Segment& segment) const;
   std::vector<DeletedSegment> deleted_segments_;
   // --- end retention --------------------------------------------------------
+
+  // --- Compaction (partition_log_clean.cc) ----------------------------------
+  bool clean_segments_match(const CleanTask& task, const CleanResult& result) const;
+  void install_cleaned(const CleanResult& result);
+  int64_t first_uncleanable(const CompactionConfig& config, int64_t first_dirty,
+                            int64_t now_ms) const;
+  int64_t max_compaction_delay(const CompactionConfig& config, int64_t first_dirty,
+                               int64_t first_uncleanable, int64_t now_ms);
+  std::optional<int64_t> cleaner_checkpoint_;  // first dirty offset; loaded on first use
+  bool cleaner_checkpoint_loaded_ = false;
+  // --- end compaction -------------------------------------------------------
 };
 
 // Enumerates the `<topic>-<partition>` directories of a log dir, skipping

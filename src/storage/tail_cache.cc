@@ -101,6 +101,17 @@ void TailCache::evict(int64_t written_end_offset) {
   }
 }
 
+void TailCache::drop_segments_below(int64_t segment_base) {
+  while (chunks_.size() > 1 && chunks_.front()->segment_base < segment_base) {
+    const TailChunk* front = chunks_.front().get();
+    size_t n = 0;
+    while (n < batches_.size() && batches_[n].chunk.get() == front) ++n;
+    batches_.erase(batches_.begin(), batches_.begin() + static_cast<ptrdiff_t>(n));
+    memory_ -= front->buf.capacity();
+    chunks_.pop_front();
+  }
+}
+
 void TailCache::clear() {
   batches_.clear();
   chunks_.clear();

@@ -80,6 +80,9 @@ class TailCache {
   // Frees the oldest chunks while over budget, as long as all their batches
   // end below `written_end_offset` and they are not the newest chunk.
   void evict(int64_t written_end_offset);
+  // Forgets the cached batches of segments whose base is below `segment_base`
+  // (written and sealed segments that compaction replaced), never the newest chunk.
+  void drop_segments_below(int64_t segment_base);
   void clear();
   size_t memory_bytes() const { return memory_; }
 
