@@ -23,8 +23,12 @@ std::shared_ptr<TailChunk> TailCache::new_chunk(int64_t segment_base, int64_t po
   const size_t capacity =
       std::max(next_capacity_, static_cast<size_t>(align_up(static_cast<int64_t>(prefix + need))));
   auto chunk = std::make_shared<TailChunk>(segment_base, page, capacity);
-  if (prefix > 0) {
-    GREGOR_ASSERT(!chunks_.empty(), "a mid-page chunk needs the page's earlier bytes");
+  if (prefix > 0 && chunks_.empty()) {
+    GREGOR_ASSERT(seed_.segment_base == segment_base && seed_.position == position &&
+                      seed_.bytes.size() == prefix,
+                  "a mid-page chunk needs the page's earlier bytes");
+    std::memcpy(chunk->buf.data(), seed_.bytes.data(), prefix);
+  } else if (prefix > 0) {
     const TailChunk& prev = *chunks_.back();
     GREGOR_ASSERT(
         prev.segment_base == segment_base && prev.file_end() == position && prev.file_base <= page,
@@ -32,6 +36,10 @@ std::shared_ptr<TailChunk> TailCache::new_chunk(int64_t segment_base, int64_t po
     std::memcpy(chunk->buf.data(), prev.buf.data() + (page - prev.file_base), prefix);
   }
   chunk->begin = chunk->end = prefix;
+  if (seed_.segment_base >= 0) {
+    memory_ -= seed_.bytes.size();
+    seed_ = {};
+  }
   next_capacity_ = std::min(next_capacity_ * 2, max_chunk_);
   memory_ += chunk->buf.capacity();
   chunks_.push_back(chunk);
@@ -44,8 +52,14 @@ uint8_t* TailCache::append(int64_t segment_base, const BatchMeta& meta,
   std::shared_ptr<TailChunk> chunk = chunks_.empty() ? nullptr : chunks_.back();
   const bool continues =
       chunk && chunk->segment_base == segment_base && chunk->file_end() == meta.position;
-  GREGOR_ASSERT(continues || meta.position == 0 || (chunk && chunk->segment_base == segment_base),
-                "tail cache positions must be contiguous within a segment");
+  // After a reopen the first chunk starts at the log end: mid-page from the
+  // seed, or at a page boundary.
+  const bool reopened =
+      !chunk && (seed_.segment_base == segment_base ? seed_.position == meta.position
+                                                    : meta.position % kPageSize == 0);
+  GREGOR_ASSERT(
+      continues || meta.position == 0 || reopened || (chunk && chunk->segment_base == segment_base),
+      "tail cache positions must be contiguous within a segment");
   if (!continues || chunk->end + bytes.size() > chunk->buf.capacity()) {
     chunk = new_chunk(segment_base, meta.position, bytes.size());
   }
@@ -59,12 +73,10 @@ uint8_t* TailCache::append(int64_t segment_base, const BatchMeta& meta,
 void TailCache::seed_page(int64_t segment_base, int64_t position, std::span<const uint8_t> page) {
   GREGOR_ASSERT(static_cast<int64_t>(page.size()) == position - align_down(position),
                 "seed must be the partial page");
-  const size_t capacity = next_capacity_;
-  auto chunk = std::make_shared<TailChunk>(segment_base, align_down(position), capacity);
-  std::memcpy(chunk->buf.data(), page.data(), page.size());
-  chunk->begin = chunk->end = page.size();
-  memory_ += chunk->buf.capacity();
-  chunks_.push_back(std::move(chunk));
+  GREGOR_ASSERT(chunks_.empty(), "only a log without cached data is seeded");
+  memory_ -= seed_.bytes.size();
+  seed_ = {segment_base, position, std::vector<uint8_t>(page.begin(), page.end())};
+  memory_ += seed_.bytes.size();
 }
 
 bool TailCache::covers(int64_t offset) const {
@@ -115,6 +127,7 @@ void TailCache::drop_segments_below(int64_t segment_base) {
 void TailCache::clear() {
   batches_.clear();
   chunks_.clear();
+  seed_ = {};
   memory_ = 0;
 }
 

@@ -64,7 +64,9 @@ class TailCache {
   // Returns the cached copy, which the caller may patch before anyone reads it.
   uint8_t* append(int64_t segment_base, const BatchMeta& meta, std::span<const uint8_t> bytes);
   // Seeds the partially filled last page of a segment reopened for appending:
-  // `page` holds the file bytes [align_down(position), position).
+  // `page` holds the file bytes [align_down(position), position). Only these
+  // bytes are kept (no chunk) until the next append needs them, so a
+  // partition that stays idle after a restart holds no chunk.
   void seed_page(int64_t segment_base, int64_t position, std::span<const uint8_t> page);
 
   // Whether `offset` is at or after the first cached batch.
@@ -89,11 +91,19 @@ class TailCache {
  private:
   std::shared_ptr<TailChunk> new_chunk(int64_t segment_base, int64_t position, size_t need);
 
+  // The seeded partial page, until the first chunk takes it.
+  struct Seed {
+    int64_t segment_base = -1;
+    int64_t position = 0;
+    std::vector<uint8_t> bytes;
+  };
+
   const size_t budget_;
   const size_t max_chunk_;
   size_t next_capacity_;
   std::deque<std::shared_ptr<TailChunk>> chunks_;
   std::deque<CachedBatch> batches_;
+  Seed seed_;
   size_t memory_ = 0;
 };
 
