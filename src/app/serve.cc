@@ -2,8 +2,10 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <cstdio>
+#include <string>
 #include <thread>
 
 #include "base/log.h"
@@ -26,6 +28,25 @@ sigset_t block_shutdown_signals() {
   return set;
 }
 
+// Raises the open-file soft limit to the hard limit, as most servers do: the
+// soft limit (often 1024) is a default for interactive programs, while a
+// broker keeps descriptors for client sockets and segment files (bounded by
+// gregor.log.segment.fds.max, which by default takes half of this limit).
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t before = limit.rlim_cur;
+  if (limit.rlim_cur != limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) limit.rlim_cur = before;
+  }
+  auto text = [](rlim_t v) {
+    return v == RLIM_INFINITY ? std::string("unlimited") : std::to_string(v);
+  };
+  log::info("open file limit: soft {} (was {}), hard {}", text(limit.rlim_cur), text(before),
+            text(limit.rlim_max));
+}
+
 unsigned shard_count(const config::BrokerConfig& cfg) {
   if (cfg.num_shards > 0) return static_cast<unsigned>(cfg.num_shards);
   unsigned cores = std::thread::hardware_concurrency();
@@ -41,6 +62,7 @@ int serve(const std::string& config_file, const std::vector<std::string>& overri
     return 2;
   }
   sigset_t signals = block_shutdown_signals();
+  raise_open_file_limit();
   net::ShardSet shards(shard_count(*cfg));
   shards.start();
   int code = 0;
