@@ -16,6 +16,7 @@
 #include "server/fetch_session.h"
 #include "server/group_service.h"
 #include "server/log_config.h"
+#include "server/log_recovery.h"
 #include "server/topic_manager.h"
 
 namespace gregor::server {
@@ -122,6 +123,10 @@ Result<Ok, std::string> Broker::start() {
   remove_orphan_dirs();
   if (auto opened = open_partitions(); !opened.ok()) return opened;
   groups_->start();
+  for (unsigned s = 0; s < shards_.size(); ++s) {
+    recoveries_.push_back(make_log_recovery(*this, s));
+    shards_.post(s, [r = recoveries_.back().get()] { r->start(); });
+  }
 
   net_ = std::make_unique<net::NetServer>(shards_, *dispatcher_, config_);
   if (auto listening = net_->start(); !listening.ok()) return Err(listening.error());
@@ -224,7 +229,10 @@ void Broker::stop() {
   for (unsigned s = 0; s < shards_.size(); ++s) {
     auto promise = std::make_shared<std::promise<Checkpoints>>();
     done.push_back(promise->get_future());
-    shards_.post(s, [this, s, promise] { promise->set_value(partitions_[s]->close_all()); });
+    shards_.post(s, [this, s, promise] {
+      if (s < recoveries_.size()) recoveries_[s]->stop();
+      promise->set_value(partitions_[s]->close_all());
+    });
   }
   Checkpoints all;
   for (auto& f : done) {

@@ -32,6 +32,7 @@ namespace gregor::server {
 class TopicManager;
 class FetchSessionCache;
 class GroupService;
+class LogRecovery;
 
 class Broker {
  public:
@@ -101,6 +102,7 @@ class Broker {
   std::vector<std::unique_ptr<FetchSessionCache>> fetch_sessions_;
   std::unique_ptr<TopicManager> topic_manager_;
   std::unique_ptr<GroupService> groups_;
+  std::vector<std::unique_ptr<LogRecovery>> recoveries_;  // one per shard: reopens stopped logs
   std::unique_ptr<net::RequestHandler> dispatcher_;
   std::unique_ptr<net::NetServer> net_;
 };

@@ -4,8 +4,24 @@
 
 namespace gregor::server {
 
-ShardPartitions::ShardPartitions(unsigned shard) : io_("io-" + std::to_string(shard)) {
+ShardPartitions::ShardPartitions(unsigned shard, storage::FileIo& io)
+    : io_("io-" + std::to_string(shard), io) {
   io_.start();
+}
+
+std::unique_ptr<storage::PartitionLog> ShardPartitions::replace(
+    const PartitionKey& key, std::unique_ptr<storage::PartitionLog> next) {
+  auto& slot = logs_[key];
+  std::swap(slot, next);
+  return next;
+}
+
+std::vector<PartitionKey> ShardPartitions::stopped() const {
+  std::vector<PartitionKey> out;
+  for (const auto& [key, log] : logs_) {
+    if (!log->closed() && log->failure().has_value()) out.push_back(key);
+  }
+  return out;
 }
 
 std::vector<storage::PartitionCheckpoint> ShardPartitions::close_all() {

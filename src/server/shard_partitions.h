@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <unordered_map>
+#include <vector>
 
 #include "base/types.h"
 #include "storage/log_directory.h"
@@ -25,12 +26,16 @@ struct PartitionKeyHash {
 
 class ShardPartitions {
  public:
-  explicit ShardPartitions(unsigned shard);
+  // `io` is the file layer of the shard's I/O worker (a failing one in tests).
+  explicit ShardPartitions(unsigned shard, storage::FileIo& io = storage::posix_file_io());
   ShardPartitions(const ShardPartitions&) = delete;
   ShardPartitions& operator=(const ShardPartitions&) = delete;
 
   storage::PartitionLog* find(const Uuid& topic, int32_t partition) {
-    auto it = logs_.find({topic, partition});
+    return find(PartitionKey{topic, partition});
+  }
+  storage::PartitionLog* find(const PartitionKey& key) {
+    auto it = logs_.find(key);
     return it == logs_.end() ? nullptr : it->second.get();
   }
   void add(const Uuid& topic, int32_t partition, std::unique_ptr<storage::PartitionLog> log) {
@@ -43,6 +48,12 @@ class ShardPartitions {
     logs_.erase(it);
     return log;
   }
+  // Puts `next` in place of the log of `key` and returns the log it replaces
+  // (null if there was none); the caller closes it.
+  std::unique_ptr<storage::PartitionLog> replace(const PartitionKey& key,
+                                                 std::unique_ptr<storage::PartitionLog> next);
+  // The logs stopped by a storage failure (PartitionLog::failure()).
+  std::vector<PartitionKey> stopped() const;
   // Closes every log (clean shutdown) and returns what the checkpoint files need.
   std::vector<storage::PartitionCheckpoint> close_all();
   storage::IoWorker& io() { return io_; }

@@ -1,5 +1,6 @@
 #include "storage/partition_log.h"
 
+#include <atomic>
 #include <limits>
 
 #include "base/assert.h"
@@ -136,11 +137,17 @@ void PartitionLog::fire_waiters(std::multimap<int64_t, DoneCallback>& waiters, i
 }
 
 uint64_t PartitionLog::add_hw_listener(std::function<void()> fn) {
-  const uint64_t id = next_listener_id_++;
-  if (closed_ || failure_) {
+  // Unique in the process, not per log: a waiter may remove its id from the
+  // log that replaced this one (a reopen after a failure) without hitting
+  // another waiter's listener.
+  static std::atomic<uint64_t> next_id{1};
+  const uint64_t id = next_id.fetch_add(1, std::memory_order_relaxed);
+  if (closed_) {
     post_(std::move(fn));
     return id;
   }
+  // A stopped log keeps the listener until it is closed (replaced by a
+  // reopen): waking at once would make long polls on it spin.
   hw_listeners_.emplace(id, std::move(fn));
   return id;
 }
@@ -159,8 +166,9 @@ void PartitionLog::fire_hw_listeners() {
 void PartitionLog::fail(StorageError error) {
   if (failure_) return;
   failure_ = error;
-  log::error("{}: log stopped after a storage failure ({}); reopen it to recover", dir_,
-             error_name(error));
+  log::error(
+      "{}: log stopped after a storage failure ({}): appends are refused until it is reopened",
+      dir_, error_name(error));
   fire_waiters(written_waiters_, 0, error);
   fire_waiters(durable_waiters_, 0, error);
   fire_hw_listeners();

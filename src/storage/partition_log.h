@@ -147,7 +147,9 @@ class PartitionLog {
   std::optional<TimestampOffset> max_timestamp();
 
   // Long polling: fn runs once, on the owner shard, the next time the high
-  // watermark advances (or the log closes). Ids start at 1.
+  // watermark advances, the log stops, or it closes (a listener added to a
+  // stopped log waits for the close). Ids are never 0 and are
+  // unique across all logs of the process.
   uint64_t add_hw_listener(std::function<void()> fn);
   void remove_hw_listener(uint64_t id);
 
@@ -281,7 +283,6 @@ class PartitionLog {
   std::multimap<int64_t, DoneCallback> written_waiters_;
   std::multimap<int64_t, DoneCallback> durable_waiters_;
   std::map<uint64_t, std::function<void()>> hw_listeners_;
-  uint64_t next_listener_id_ = 1;
   std::shared_ptr<InFlight> in_flight_;  // the job on the I/O thread, if any
   bool flush_posted_ = false;
   bool closing_ = false;
