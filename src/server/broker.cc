@@ -16,6 +16,7 @@
 #include "server/fetch_session.h"
 #include "server/group_service.h"
 #include "server/log_config.h"
+#include "server/log_maintenance.h"
 #include "server/log_recovery.h"
 #include "server/topic_manager.h"
 
@@ -123,6 +124,11 @@ Result<Ok, std::string> Broker::start() {
   remove_orphan_dirs();
   if (auto opened = open_partitions(); !opened.ok()) return opened;
   groups_->start();
+  std::vector<storage::LogDirectory*> dirs;
+  for (const auto& d : log_directories_) dirs.push_back(d.get());
+  maintenance_ =
+      std::make_unique<LogMaintenance>(*this, std::move(dirs), MaintenanceSettings::from(config_));
+  maintenance_->start();
   for (unsigned s = 0; s < shards_.size(); ++s) {
     recoveries_.push_back(make_log_recovery(*this, s));
     shards_.post(s, [r = recoveries_.back().get()] { r->start(); });
@@ -224,6 +230,7 @@ void Broker::remove_orphan_dirs() {
 void Broker::stop() {
   if (net_) net_->shutdown(std::chrono::seconds(10));
   groups_->stop();
+  if (maintenance_) maintenance_->stop();
   using Checkpoints = std::vector<storage::PartitionCheckpoint>;
   std::vector<std::future<Checkpoints>> done;
   for (unsigned s = 0; s < shards_.size(); ++s) {

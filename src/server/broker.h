@@ -32,6 +32,7 @@ namespace gregor::server {
 class TopicManager;
 class FetchSessionCache;
 class GroupService;
+class LogMaintenance;
 class LogRecovery;
 
 class Broker {
@@ -67,6 +68,8 @@ class Broker {
   metadata::MetadataStore& store() { return *store_; }
   TopicManager& topic_manager() { return *topic_manager_; }
   GroupService& groups() { return *groups_; }
+  // Retention, flush.ms and the checkpoint files (log_maintenance.h).
+  LogMaintenance& maintenance() { return *maintenance_; }
   asio::any_io_executor controller_executor() { return controller_.get_executor(); }
 
   unsigned owner_shard(const Uuid& topic, int32_t partition) const;
@@ -102,6 +105,7 @@ class Broker {
   std::vector<std::unique_ptr<FetchSessionCache>> fetch_sessions_;
   std::unique_ptr<TopicManager> topic_manager_;
   std::unique_ptr<GroupService> groups_;
+  std::unique_ptr<LogMaintenance> maintenance_;
   std::vector<std::unique_ptr<LogRecovery>> recoveries_;  // one per shard: reopens stopped logs
   std::unique_ptr<net::RequestHandler> dispatcher_;
   std::unique_ptr<net::NetServer> net_;

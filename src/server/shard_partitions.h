@@ -54,6 +54,13 @@ class ShardPartitions {
                                                  std::unique_ptr<storage::PartitionLog> next);
   // The logs stopped by a storage failure (PartitionLog::failure()).
   std::vector<PartitionKey> stopped() const;
+  // The partitions of this shard (a copy: logs may come and go while it is used).
+  std::vector<PartitionKey> keys() const {
+    std::vector<PartitionKey> out;
+    out.reserve(logs_.size());
+    for (const auto& [key, log] : logs_) out.push_back(key);
+    return out;
+  }
   // Closes every log (clean shutdown) and returns what the checkpoint files need.
   std::vector<storage::PartitionCheckpoint> close_all();
   storage::IoWorker& io() { return io_; }

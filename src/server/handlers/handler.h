@@ -59,5 +59,6 @@ asio::awaitable<net::Response> handle_describe_configs(Broker&, net::Request&);
 asio::awaitable<net::Response> handle_alter_configs(Broker&, net::Request&);
 asio::awaitable<net::Response> handle_incremental_alter_configs(Broker&, net::Request&);
 asio::awaitable<net::Response> handle_describe_log_dirs(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_delete_records(Broker&, net::Request&);
 
 }  // namespace gregor::server
