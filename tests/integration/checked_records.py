@@ -91,6 +91,7 @@ class LoadProducer(threading.Thread):
             "reconnect.backoff.max.ms": 500,
             "retry.backoff.ms": 50,
             "topic.metadata.refresh.interval.ms": 1000,
+            "log_level": 2,  # connection refusals while the broker is down are expected
         }
         self.conf.update(conf or {})
         self.rng = random.Random(hash(producer_id))
