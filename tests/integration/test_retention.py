@@ -34,6 +34,13 @@ def rbroker(request, _tmp_root):
     yield from _fresh(request, _tmp_root, OVERRIDES)
 
 
+@pytest.fixture
+def slow_checkpoint_broker(request, _tmp_root):
+    """Periodic checkpoints at Kafka's 60 s: only DeleteRecords itself writes one in a test."""
+    overrides = {"log.retention.check.interval.ms": "200"}
+    yield from _fresh(request, _tmp_root, overrides)
+
+
 def earliest(bootstrap, topic, partition=0):
     err, _ts, off = list_offsets_v1(bootstrap, topic, partition, EARLIEST)
     assert err == 0, f"ListOffsets earliest error {err}"
@@ -300,7 +307,8 @@ def test_delete_records_and_errors(rbroker):
     assert [m[0] for m in got] == [50, 51]
 
 
-def test_delete_records_low_watermark_survives_kill9(rbroker):
+def test_delete_records_low_watermark_survives_kill9(slow_checkpoint_broker):
+    rbroker = slow_checkpoint_broker
     b = rbroker.bootstrap
     topic = unique_topic("delrec-crash")
     create(b, topic)
