@@ -15,6 +15,7 @@
 #include "server/dispatcher.h"
 #include "server/fetch_session.h"
 #include "server/group_service.h"
+#include "server/log_cleaner_service.h"
 #include "server/log_config.h"
 #include "server/log_maintenance.h"
 #include "server/log_recovery.h"
@@ -129,6 +130,8 @@ Result<Ok, std::string> Broker::start() {
   maintenance_ =
       std::make_unique<LogMaintenance>(*this, std::move(dirs), MaintenanceSettings::from(config_));
   maintenance_->start();
+  cleaner_ = std::make_unique<LogCleanerService>(*this);
+  cleaner_->start();
   for (unsigned s = 0; s < shards_.size(); ++s) {
     recoveries_.push_back(make_log_recovery(*this, s));
     shards_.post(s, [r = recoveries_.back().get()] { r->start(); });
@@ -231,6 +234,7 @@ void Broker::stop() {
   if (net_) net_->shutdown(std::chrono::seconds(10));
   groups_->stop();
   if (maintenance_) maintenance_->stop();
+  if (cleaner_) cleaner_->stop();  // before the logs close: it may wait on a shard
   using Checkpoints = std::vector<storage::PartitionCheckpoint>;
   std::vector<std::future<Checkpoints>> done;
   for (unsigned s = 0; s < shards_.size(); ++s) {

@@ -32,6 +32,7 @@ namespace gregor::server {
 class TopicManager;
 class FetchSessionCache;
 class GroupService;
+class LogCleanerService;
 class LogMaintenance;
 class LogRecovery;
 
@@ -106,6 +107,7 @@ class Broker {
   std::unique_ptr<TopicManager> topic_manager_;
   std::unique_ptr<GroupService> groups_;
   std::unique_ptr<LogMaintenance> maintenance_;
+  std::unique_ptr<LogCleanerService> cleaner_;  // compaction (log_cleaner_service.h)
   std::vector<std::unique_ptr<LogRecovery>> recoveries_;  // one per shard: reopens stopped logs
   std::unique_ptr<net::RequestHandler> dispatcher_;
   std::unique_ptr<net::NetServer> net_;
