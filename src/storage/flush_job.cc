@@ -11,6 +11,8 @@
 namespace gregor::storage {
 namespace {
 
+constexpr int64_t kMinPreallocateBytes = 64 * 1024;
+
 // Writes every byte of `iov` at `offset`, continuing after short writes. With
 // O_DIRECT a continuation must start on a page boundary, so after a short
 // write the partly written page is written again. Returns 0 or -errno.
@@ -56,9 +58,13 @@ int prepare_file(FileIo& io, SegmentFlush& s, const FlushJob& job) {
   }
   const int64_t need = align_up(s.logical_end);
   if (job.preallocate && !s.seal && need > s.file->allocated_bytes()) {
+    // Ahead by as much as the segment holds (64 KiB at least, the configured
+    // step at most): a busy segment soon gets whole steps, while thousands
+    // of partitions holding a few records do not reserve a step each.
+    const int64_t step = std::clamp<int64_t>(
+        need, kMinPreallocateBytes, std::max(job.preallocate_step_bytes, kMinPreallocateBytes));
     const int64_t from = s.file->allocated_bytes();
-    const int64_t target =
-        std::min(need + job.preallocate_step_bytes, std::max(job.segment_bytes, need));
+    const int64_t target = std::min(need + step, std::max(job.segment_bytes, need));
     int r = io.fallocate(s.fd->fd(), from, target - from);
     if (r == -EOPNOTSUPP) {
       log::debug("{}: no fallocate on this filesystem", s.file->log_path());

@@ -9,8 +9,9 @@
 //      fallback), fsync the directory if the file is new;
 //   2. if the segment was sealed and gets new data: delete its index files
 //      (it is no longer trusted without a scan);
-//   3. preallocate (fallocate) a step beyond the end of the write when the
-//      write passes the allocated end;
+//   3. preallocate (fallocate) beyond the end of the write when the write
+//      passes the allocated end: by the segment's size so far, at least
+//      64 KiB, at most preallocate_step_bytes;
 //   4. write [page start, logical end) from the tail-cache chunks, the last
 //      partial page from a zero-padded copy;
 //   5. to seal: fsync (data and the size change), trim the file to its
