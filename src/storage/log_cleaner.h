@@ -107,6 +107,9 @@ struct CleanTask {
   int64_t first_dirty_offset = 0;
   int64_t first_uncleanable_offset = 0;
   int64_t now_ms = 0;
+  // The log's flush job in flight when the snapshot was taken (identity only):
+  // it may still report on the segments read, so the swap waits for it to end.
+  const void* flush_in_flight = nullptr;
 };
 
 struct CleanStats {

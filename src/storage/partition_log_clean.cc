@@ -101,6 +101,7 @@ std::optional<CleanTask> PartitionLog::clean_task(const CompactionConfig& config
   task.compaction = config;
   task.first_dirty_offset = st.first_dirty_offset;
   task.now_ms = clock_.now_ms();
+  task.flush_in_flight = in_flight_.get();
   for (auto it = segments_.begin(); std::next(it) != segments_.end(); ++it) {
     const Segment& s = *it->second;
     if (it->first >= st.first_uncleanable_offset || !settled(s)) break;
@@ -116,6 +117,9 @@ std::optional<CleanTask> PartitionLog::clean_task(const CompactionConfig& config
 // The segments the pass read are still the log's, unchanged and in place.
 bool PartitionLog::clean_segments_match(const CleanTask& task, const CleanResult& result) const {
   if (result.plan.old_bases.empty() || result.cleaned.empty()) return false;
+  // A job that sealed one of these segments reports on it once more when it
+  // completes (by base offset): that must not land on a new segment.
+  if (in_flight_ && in_flight_.get() == task.flush_in_flight) return false;
   size_t i = 0;
   auto it = segments_.find(result.plan.old_bases.front());
   for (int64_t base : result.plan.old_bases) {
