@@ -136,6 +136,51 @@ class Reader:
         return len(self.data) - self.pos
 
 
+
+# --- flexible versions (KIP-482): unsigned varints, compact strings, tagged fields ----------
+
+
+def uvarint(n):
+    out = b""
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out += bytes([b | 0x80])
+        else:
+            return out + bytes([b])
+
+
+def read_uvarint(r):
+    shift = value = 0
+    while True:
+        b = r.take(">B")
+        value |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return value
+        shift += 7
+
+
+def enc_compact_string(s):
+    b = s.encode()
+    return uvarint(len(b) + 1) + b
+
+
+def read_compact_string(r):
+    """A compact nullable string (None for null)."""
+    n = read_uvarint(r) - 1
+    if n < 0:
+        return None
+    s = r.data[r.pos : r.pos + n].decode()
+    r.pos += n
+    return s
+
+
+def skip_tags(r):
+    for _ in range(read_uvarint(r)):
+        read_uvarint(r)
+        r.take(f">{read_uvarint(r)}s")
+
 def parse_api_versions_v0(body):
     """ApiVersions v0 body -> (error_code, {api_key: (min, max)})."""
     r = Reader(body)

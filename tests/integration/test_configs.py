@@ -14,7 +14,7 @@ from kafka.admin import ConfigResource as KpResource, ConfigResourceType
 
 import ck
 import kp
-from kafka_wire import Conn, Reader, enc_string
+from kafka_wire import Conn, Reader, enc_compact_string, enc_string, read_compact_string, read_uvarint, skip_tags
 from util import make_records, unique_topic
 
 TOPIC, BROKER = 2, 4
@@ -96,31 +96,15 @@ def describe_log_dirs_v1(bootstrap):
     return out
 
 
-def uvarint(r):
-    shift = value = 0
-    while True:
-        b = r.take(">B")
-        value |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            return value
 
 
-def compact_string(r):
-    n = uvarint(r) - 1
-    s = r.take(f">{n}s")
-    return s.decode()
 
 
-def skip_tags(r):
-    for _ in range(uvarint(r)):
-        uvarint(r)
-        r.take(f">{uvarint(r)}s")
 
 
 def describe_log_dirs_v4(bootstrap, topic):
     """[(log_dir, total, usable, {partition: size})] for one topic (flexible v4, header v2)."""
-    body = bytes([2]) + enc_compact(topic) + bytes([2]) + struct.pack(">i", 0) + bytes([0, 0])
+    body = bytes([2]) + enc_compact_string(topic) + bytes([2]) + struct.pack(">i", 0) + bytes([0, 0])
     with Conn(bootstrap) as c:
         corr = 77
         header = struct.pack(">hhi", 35, 4, corr) + enc_string("gregor-it") + bytes([0])
@@ -132,13 +116,13 @@ def describe_log_dirs_v4(bootstrap, topic):
     r.take(">i")  # throttle
     assert r.take(">h") == 0
     out = []
-    for _ in range(uvarint(r) - 1):
+    for _ in range(read_uvarint(r) - 1):
         assert r.take(">h") == 0
-        log_dir = compact_string(r)
+        log_dir = read_compact_string(r)
         sizes = {}
-        for _ in range(uvarint(r) - 1):
-            name = compact_string(r)
-            for _ in range(uvarint(r) - 1):
+        for _ in range(read_uvarint(r) - 1):
+            name = read_compact_string(r)
+            for _ in range(read_uvarint(r) - 1):
                 p, size, lag, future = r.take(">iqq?")
                 skip_tags(r)
                 assert name == topic and lag == 0 and not future
@@ -150,10 +134,6 @@ def describe_log_dirs_v4(bootstrap, topic):
     return out
 
 
-def enc_compact(s):
-    b = s.encode()
-    assert len(b) < 127
-    return bytes([len(b) + 1]) + b
 
 
 def produce_n(bootstrap, topic, n, value_size=64, tag="cfg"):

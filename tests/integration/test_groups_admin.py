@@ -19,6 +19,7 @@ from kafka import errors as kerrors
 
 import ck
 import kafka_wire
+from kafka_wire import enc_compact_string, read_compact_string, read_uvarint, skip_tags, uvarint
 import kp
 from util import unique_topic, wait_until
 
@@ -161,50 +162,19 @@ def decode_subscription(data):
 # --- raw requests for what the clients do not expose -----------------------------------
 
 
-def uvarint(n):
-    out = b""
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out += bytes([b | 0x80])
-        else:
-            return out + bytes([b])
 
 
-def read_uvarint(r):
-    shift = n = 0
-    while True:
-        b = r.take(">B")
-        n |= (b & 0x7F) << shift
-        if not b & 0x80:
-            return n
-        shift += 7
 
 
-def compact_string(s):
-    b = s.encode()
-    return uvarint(len(b) + 1) + b
 
 
-def read_compact_string(r):
-    n = read_uvarint(r) - 1
-    if n < 0:
-        return None
-    s = r.data[r.pos : r.pos + n].decode()
-    r.pos += n
-    return s
 
 
-def skip_tags(r):
-    for _ in range(read_uvarint(r)):
-        read_uvarint(r)
-        r.pos += read_uvarint(r)
 
 
 def list_groups_v4(bs, states):
     """ListGroups v4 (flexible) with a states filter -> (error, {group: (protocol_type, state)})."""
-    body = uvarint(len(states) + 1) + b"".join(compact_string(s) for s in states) + b"\x00"
+    body = uvarint(len(states) + 1) + b"".join(enc_compact_string(s) for s in states) + b"\x00"
     with kafka_wire.Conn(bs) as c:
         corr = 77
         c.send_raw(kafka_wire.frame(kafka_wire.header_v1(API_LIST_GROUPS, 4, corr, "gregor-it") + b"\x00" + body))

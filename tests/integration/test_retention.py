@@ -13,7 +13,8 @@ from confluent_kafka.admin import ConfigResource
 
 import ck
 from conftest import _fresh
-from kafka_wire import Conn, Reader, enc_string, fetch_v4, list_offsets_v1
+from kafka_wire import (Conn, Reader, enc_compact_string, enc_string, fetch_v4, list_offsets_v1,
+                        read_compact_string, read_uvarint, uvarint)
 from util import make_records, now_ms, unique_topic, wait_until
 
 OVERRIDES = {
@@ -109,42 +110,19 @@ def checkpoint(broker, name):
 # --- DeleteRecords on the wire -----------------------------------------------------------
 
 
-def uvarint(n):
-    out = b""
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out += bytes([b | 0x80])
-        else:
-            return out + bytes([b])
 
 
-def read_uvarint(r):
-    shift = value = 0
-    while True:
-        b = r.take(">B")
-        value |= (b & 0x7F) << shift
-        if not b & 0x80:
-            return value
-        shift += 7
 
 
-def read_compact_string(r):
-    n = read_uvarint(r) - 1
-    s = r.data[r.pos : r.pos + n].decode()
-    r.pos += n
-    return s
 
 
 def delete_records(bootstrap, topic_offsets, version=1, timeout_ms=5000):
     """topic_offsets: {topic: [(partition, offset)]} -> {(topic, partition): (low_watermark, error)}."""
     flexible = version >= 2
     if flexible:
-        cstr = lambda s: uvarint(len(s.encode()) + 1) + s.encode()  # noqa: E731
         body = uvarint(len(topic_offsets) + 1)
         for topic, parts in topic_offsets.items():
-            body += cstr(topic) + uvarint(len(parts) + 1)
+            body += enc_compact_string(topic) + uvarint(len(parts) + 1)
             for p, off in parts:
                 body += struct.pack(">iq", p, off) + b"\x00"
             body += b"\x00"

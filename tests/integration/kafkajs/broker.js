@@ -150,4 +150,36 @@ class Broker {
   }
 }
 
-module.exports = { Broker, sleep }
+// For a test file that needs a broker of its own and an admin client: registers
+// before/after hooks that start the broker and connect the admin (and tear both
+// down). The returned session's `broker` and `admin` are set once started;
+// `restart({ clean })` restarts the broker and reconnects the admin.
+function adminSession(name) {
+  const { before, after } = require('node:test')
+  const { kafka } = require('./helpers')
+  const session = {
+    broker: null,
+    admin: null,
+    async connect() {
+      this.admin = kafka(this.broker.bootstrap).admin()
+      await this.admin.connect()
+    },
+    async restart({ clean }) {
+      await this.admin.disconnect()
+      await this.broker.restart({ clean })
+      await this.connect()
+    },
+  }
+  before(async () => {
+    session.broker = new Broker(name)
+    await session.broker.start()
+    await session.connect()
+  })
+  after(async () => {
+    if (session.admin) await session.admin.disconnect()
+    if (session.broker) await session.broker.cleanup()
+  })
+  return session
+}
+
+module.exports = { Broker, adminSession, sleep }

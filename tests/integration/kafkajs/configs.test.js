@@ -3,31 +3,18 @@
 // sources and synonyms, AlterConfigs of a topic (applied at once, kept across a
 // kill -9) and of the broker's dynamic defaults.
 
-const { test, before, after } = require('node:test')
+const { test } = require('node:test')
 const assert = require('node:assert/strict')
 const { ConfigResourceTypes, ConfigSource } = require('kafkajs')
-const { Broker } = require('./broker')
+const { adminSession } = require('./broker')
 const h = require('./helpers')
 
 const LIMIT = { timeout: 120000 } // every test is bounded
 
-let broker
-let admin
-
-before(async () => {
-  broker = new Broker('configs')
-  await broker.start()
-  admin = h.kafka(broker.bootstrap).admin()
-  await admin.connect()
-})
-
-after(async () => {
-  if (admin) await admin.disconnect()
-  if (broker) await broker.cleanup()
-})
+const session = adminSession('configs')
 
 async function describe(type, name, configNames) {
-  const res = await admin.describeConfigs({
+  const res = await session.admin.describeConfigs({
     includeSynonyms: true,
     resources: [{ type, name, configNames }],
   })
@@ -38,7 +25,7 @@ async function describe(type, name, configNames) {
 
 test('describe a topic: override, defaults and synonyms', LIMIT, async () => {
   const topic = h.uniqueTopic('cfg')
-  await admin.createTopics({
+  await session.admin.createTopics({
     topics: [{ topic, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
   })
   const entries = await describe(ConfigResourceTypes.TOPIC, topic, ['cleanup.policy', 'retention.ms'])
@@ -59,8 +46,8 @@ test('describe a topic: override, defaults and synonyms', LIMIT, async () => {
 
 test('alter a topic: applied at once and kept across kill -9', LIMIT, async () => {
   const topic = h.uniqueTopic('cfg-alter')
-  await admin.createTopics({ topics: [{ topic }] })
-  await admin.alterConfigs({
+  await session.admin.createTopics({ topics: [{ topic }] })
+  await session.admin.alterConfigs({
     validateOnly: false,
     resources: [
       { type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name: 'retention.ms', value: '86400000' }] },
@@ -68,18 +55,15 @@ test('alter a topic: applied at once and kept across kill -9', LIMIT, async () =
   })
   assert.equal((await describe(ConfigResourceTypes.TOPIC, topic))['retention.ms'].configValue, '86400000')
   await assert.rejects(
-    admin.alterConfigs({
+    session.admin.alterConfigs({
       resources: [
         { type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name: 'segment.ms', value: 'soon' }] },
       ],
     }),
     e => /INVALID_CONFIG|Invalid value/i.test(`${e.type} ${e.message}`),
   )
-  if (!broker.canRestart) return
-  await admin.disconnect()
-  await broker.restart({ clean: false })
-  admin = h.kafka(broker.bootstrap).admin()
-  await admin.connect()
+  if (!session.broker.canRestart) return
+  await session.restart({ clean: false })
   const after = await describe(ConfigResourceTypes.TOPIC, topic)
   assert.equal(after['retention.ms'].configValue, '86400000')
   assert.equal(after['retention.ms'].configSource, ConfigSource.TOPIC_CONFIG)
@@ -87,12 +71,12 @@ test('alter a topic: applied at once and kept across kill -9', LIMIT, async () =
 
 test('broker: describe, and change a dynamic default for every topic', LIMIT, async () => {
   const topic = h.uniqueTopic('cfg-dyn')
-  await admin.createTopics({ topics: [{ topic }] })
+  await session.admin.createTopics({ topics: [{ topic }] })
   const before = await describe(ConfigResourceTypes.BROKER, '1')
   assert.equal(before['log.retention.bytes'].configValue, '-1')
   assert.equal(before['log.retention.bytes'].readOnly, false)
   assert.equal(before['log.dirs'].readOnly, true)
-  await admin.alterConfigs({
+  await session.admin.alterConfigs({
     resources: [
       { type: ConfigResourceTypes.BROKER, name: '1', configEntries: [{ name: 'log.retention.bytes', value: '987654321' }] },
     ],
@@ -104,7 +88,7 @@ test('broker: describe, and change a dynamic default for every topic', LIMIT, as
   assert.equal(t.configValue, '987654321')
   assert.equal(t.configSource, ConfigSource.DYNAMIC_BROKER_CONFIG)
   await assert.rejects(
-    admin.alterConfigs({
+    session.admin.alterConfigs({
       resources: [
         { type: ConfigResourceTypes.BROKER, name: '1', configEntries: [{ name: 'log.dirs', value: '/elsewhere' }] },
       ],
@@ -112,7 +96,7 @@ test('broker: describe, and change a dynamic default for every topic', LIMIT, as
     e => /INVALID_REQUEST|dynamically/i.test(`${e.type} ${e.message}`),
   )
   // AlterConfigs replaces the broker's whole dynamic set: an empty one removes it.
-  await admin.alterConfigs({ resources: [{ type: ConfigResourceTypes.BROKER, name: '1', configEntries: [] }] })
+  await session.admin.alterConfigs({ resources: [{ type: ConfigResourceTypes.BROKER, name: '1', configEntries: [] }] })
   const back = (await describe(ConfigResourceTypes.TOPIC, topic))['retention.bytes']
   assert.equal(back.configSource, ConfigSource.DEFAULT_CONFIG)
 })
