@@ -239,6 +239,9 @@ void Loader::fill_topic_defaults(BrokerConfig& c) const {
       -1, duration_ms("log.retention.ms", "log.retention.minutes", "log.retention.hours"));
   c.log_retention_bytes = number("log.retention.bytes");
   c.log_retention_check_interval_ms = number("log.retention.check.interval.ms");
+  c.log_flush_offset_checkpoint_interval_ms = int32("log.flush.offset.checkpoint.interval.ms");
+  c.log_flush_start_offset_checkpoint_interval_ms =
+      int32("log.flush.start.offset.checkpoint.interval.ms");
   c.log_cleanup_policy = split_list(value("log.cleanup.policy"));
   c.log_flush_interval_messages = number("log.flush.interval.messages");
   c.log_flush_interval_ms = explicit_value("log.flush.interval.ms")

@@ -62,7 +62,11 @@ struct BrokerConfig {
   int64_t log_message_timestamp_after_max_ms = kLongMax;   // log.message.timestamp.after.max.ms
   int64_t log_retention_ms = 604800000;  // log.retention.ms / .minutes / .hours (-1: forever)
   int64_t log_retention_bytes = -1;      // log.retention.bytes
-  int64_t log_retention_check_interval_ms = 300000;          // log.retention.check.interval.ms
+  int64_t log_retention_check_interval_ms = 300000;  // log.retention.check.interval.ms
+  int32_t log_flush_offset_checkpoint_interval_ms =
+      60000;  // log.flush.offset.checkpoint.interval.ms
+  // log.flush.start.offset.checkpoint.interval.ms
+  int32_t log_flush_start_offset_checkpoint_interval_ms = 60000;
   std::vector<std::string> log_cleanup_policy = {"delete"};  // log.cleanup.policy
   int64_t log_flush_interval_messages = 1;  // log.flush.interval.messages (Gregor: 1, see above)
   int64_t log_flush_interval_ms =

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <asio.hpp>
-#include <charconv>
 #include <future>
 #include <optional>
 #include <unordered_map>
@@ -14,20 +13,8 @@
 namespace gregor::server {
 namespace {
 
-constexpr int64_t kDefaultCheckpointIntervalMs = 60000;
 // Passes for flush.ms run at most this often (a tiny flush.ms must not spin the shard).
 constexpr int64_t kMinFlushCheckMs = 10;
-
-// A broker setting the config module keeps as a plain value (no typed field).
-int64_t long_setting(const config::BrokerConfig& config, const std::string& key, int64_t fallback) {
-  auto it = config.values.find(key);
-  if (it == config.values.end()) return fallback;
-  int64_t v = 0;
-  const std::string& s = it->second;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || v < 1) return fallback;
-  return v;
-}
 
 storage::RetentionPolicy retention_policy(const config::TopicConfig& c) {
   storage::RetentionPolicy p;
@@ -63,10 +50,10 @@ void run_and_wait(net::ShardSet& shards, unsigned shard, std::function<void()> f
 MaintenanceSettings MaintenanceSettings::from(const config::BrokerConfig& config) {
   MaintenanceSettings s;
   s.retention_check_interval_ms = std::max<int64_t>(config.log_retention_check_interval_ms, 1);
-  s.checkpoint_interval_ms = std::min(
-      long_setting(config, "log.flush.offset.checkpoint.interval.ms", kDefaultCheckpointIntervalMs),
-      long_setting(config, "log.flush.start.offset.checkpoint.interval.ms",
-                   kDefaultCheckpointIntervalMs));
+  // Both checkpoint files are rewritten together, at the shorter interval.
+  s.checkpoint_interval_ms =
+      std::max<int64_t>(1, std::min(config.log_flush_offset_checkpoint_interval_ms,
+                                    config.log_flush_start_offset_checkpoint_interval_ms));
   return s;
 }
 

@@ -45,6 +45,9 @@ using ConfigChange =
 using BrokerConfigChange = std::function<Result<config::Overrides, config::AlterFailure>(
     const config::Overrides&, const config::BrokerConfig&)>;
 
+// The error code of a refused config change: INVALID_REQUEST or INVALID_CONFIG.
+ErrorCode alter_error_code(config::AlterFailure::Kind kind);
+
 class TopicManager {
  public:
   explicit TopicManager(Broker& broker) : broker_(broker) {}

@@ -15,15 +15,6 @@
 #include "server/topic_manager.h"
 
 namespace gregor::server {
-namespace {
-
-ErrorCode to_error(config::AlterFailure::Kind kind) {
-  return kind == config::AlterFailure::Kind::kInvalidRequest ? ErrorCode::kInvalidRequest
-                                                             : ErrorCode::kInvalidConfig;
-}
-
-}  // namespace
-
 asio::awaitable<TopicResult> TopicManager::alter_broker_configs(std::string resource,
                                                                 BrokerConfigChange change,
                                                                 bool validate_only) {
@@ -41,7 +32,7 @@ asio::awaitable<TopicResult> TopicManager::do_alter_broker_configs(std::string r
   TopicResult result;
   auto next = change(all[resource], broker_.config());
   if (!next.ok()) {
-    result = {to_error(next.error().kind), next.error().message, nullptr};
+    result = {alter_error_code(next.error().kind), next.error().message, nullptr};
   } else {
     all[resource] = *next;
     auto candidate = config::with_dynamic_configs(broker_.static_config(), all[""], all[node]);

@@ -8,14 +8,10 @@
 #include "server/topic_manager.h"
 
 namespace gregor::server {
-namespace {
-
-ErrorCode to_error(config::AlterFailure::Kind kind) {
+ErrorCode alter_error_code(config::AlterFailure::Kind kind) {
   return kind == config::AlterFailure::Kind::kInvalidRequest ? ErrorCode::kInvalidRequest
                                                              : ErrorCode::kInvalidConfig;
 }
-
-}  // namespace
 
 asio::awaitable<TopicResult> TopicManager::alter_configs(std::string name, ConfigChange change,
                                                          bool validate_only) {
@@ -31,7 +27,7 @@ TopicResult TopicManager::next_configs(const std::string& name, const ConfigChan
     return {ErrorCode::kUnknownTopicOrPartition, "The topic '" + name + "' does not exist.",
             nullptr};
   auto next = change(found->overrides);
-  if (!next.ok()) return {to_error(next.error().kind), next.error().message, nullptr};
+  if (!next.ok()) return {alter_error_code(next.error().kind), next.error().message, nullptr};
   if (auto bad = config::validate_topic_configs(*next, broker_.config()))
     return {ErrorCode::kInvalidConfig, *bad, nullptr};
   TopicInfo info = *found;
