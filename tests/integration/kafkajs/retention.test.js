@@ -1,47 +1,34 @@
 'use strict'
-// DeleteRecords through kafkajs's admin client: admin.deleteTopicRecords moves the
-// low watermark, admin.fetchTopicOffsets shows it, a group consumer reading from
+// DeleteRecords through kafkajs's admin client: session.admin.deleteTopicRecords moves the
+// low watermark, session.admin.fetchTopicOffsets shows it, a group consumer reading from
 // the beginning starts there, and an offset past the high watermark is refused.
 
-const { test, before, after } = require('node:test')
+const { test } = require('node:test')
 const assert = require('node:assert/strict')
-const { Broker, sleep } = require('./broker')
+const { adminSession, sleep } = require('./broker')
 const h = require('./helpers')
 
 const LIMIT = { timeout: 120000 } // every test is bounded
 
-let broker
-let admin
-
-before(async () => {
-  broker = new Broker('retention')
-  await broker.start()
-  admin = h.kafka(broker.bootstrap).admin()
-  await admin.connect()
-})
-
-after(async () => {
-  if (admin) await admin.disconnect()
-  if (broker) await broker.cleanup()
-})
+const session = adminSession('retention')
 
 async function lowHigh(topic) {
-  const [p] = await admin.fetchTopicOffsets(topic)
+  const [p] = await session.admin.fetchTopicOffsets(topic)
   return [p.low, p.high]
 }
 
 test('deleteTopicRecords moves the low watermark; consumers from the beginning start there', LIMIT, async () => {
   const topic = h.uniqueTopic('delrec')
-  assert.equal(await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] }), true)
+  assert.equal(await session.admin.createTopics({ topics: [{ topic, numPartitions: 1 }] }), true)
   const recs = h.makeRecords(20, 'dr')
-  const meta = await h.produce(broker.bootstrap, topic, recs)
+  const meta = await h.produce(session.broker.bootstrap, topic, recs)
   assert.equal(meta[0].errorCode, 0)
   assert.deepEqual(await lowHigh(topic), ['0', '20'])
 
-  await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '12' }] })
+  await session.admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '12' }] })
   assert.deepEqual(await lowHigh(topic), ['12', '20'])
 
-  const consumer = h.kafka(broker.bootstrap).consumer({ groupId: h.uniqueTopic('delrec-group'), heartbeatInterval: 500 })
+  const consumer = h.kafka(session.broker.bootstrap).consumer({ groupId: h.uniqueTopic('delrec-group'), heartbeatInterval: 500 })
   const seen = []
   await consumer.connect()
   try {
@@ -66,19 +53,19 @@ test('deleteTopicRecords moves the low watermark; consumers from the beginning s
   )
 
   // -1 deletes up to the high watermark.
-  await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '-1' }] })
+  await session.admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '-1' }] })
   assert.deepEqual(await lowHigh(topic), ['20', '20'])
 })
 
 test('an offset past the high watermark is OFFSET_OUT_OF_RANGE and changes nothing', LIMIT, async () => {
   const topic = h.uniqueTopic('delrec-range')
-  assert.equal(await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] }), true)
-  await h.produce(broker.bootstrap, topic, h.makeRecords(5, 'r'))
+  assert.equal(await session.admin.createTopics({ topics: [{ topic, numPartitions: 1 }] }), true)
+  await h.produce(session.broker.bootstrap, topic, h.makeRecords(5, 'r'))
   // Also loads the topic's metadata into the admin client (deleteTopicRecords needs the leader).
   assert.deepEqual(await lowHigh(topic), ['0', '5'])
   let error
   try {
-    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '6' }] })
+    await session.admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '6' }] })
   } catch (e) {
     error = e
   }
