@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <future>
 #include <string>
 
 #include "base/log.h"
@@ -90,6 +91,16 @@ asio::any_io_executor ShardSet::executor(unsigned shard_index) {
 
 void ShardSet::post(unsigned shard_index, std::function<void()> fn) {
   asio::post(shard(shard_index).ctx, std::move(fn));
+}
+
+void ShardSet::run_and_wait(unsigned shard_index, std::function<void()> fn) {
+  auto promise = std::make_shared<std::promise<void>>();
+  auto done = promise->get_future();
+  post(shard_index, [fn = std::move(fn), promise] {
+    fn();
+    promise->set_value();
+  });
+  done.get();
 }
 
 }  // namespace gregor::net

@@ -67,6 +67,10 @@ class ShardSet {
 
   // Fire and forget; FIFO per (calling thread, target shard).
   void post(unsigned shard, std::function<void()> fn);
+  // Runs fn() on `shard` and blocks the calling thread until it has run. For
+  // start-up and shutdown from a thread that is not a shard (a shard calling it
+  // for itself would wait forever).
+  void run_and_wait(unsigned shard, std::function<void()> fn);
 
   // Runs fn() on `shard` (inline if the caller is already there) and resumes
   // the caller on its own executor with the result. An exception thrown by fn

@@ -1,6 +1,5 @@
 #include "server/group_service.h"
 
-#include <future>
 
 #include "base/log.h"
 #include "protocol/record/batch_builder.h"
@@ -29,17 +28,6 @@ cg::GroupConfig group_config(const config::BrokerConfig& c) {
 }
 
 constexpr size_t kLoadStepBytes = size_t{1} << 20;
-
-// Runs `fn` on `shard` and waits for it (start-up and shutdown only).
-void run_and_wait(net::ShardSet& shards, unsigned shard, std::function<void()> fn) {
-  auto promise = std::make_shared<std::promise<void>>();
-  auto done = promise->get_future();
-  shards.post(shard, [fn = std::move(fn), promise] {
-    fn();
-    promise->set_value();
-  });
-  done.get();
-}
 
 }  // namespace
 
@@ -174,8 +162,8 @@ void GroupService::start() {
   const unsigned n = broker_.shards().size();
   shards_.resize(n);
   for (unsigned s = 0; s < n; ++s) {
-    run_and_wait(broker_.shards(), s,
-                 [this, s] { shards_[s] = std::make_unique<GroupShard>(broker_, s); });
+    broker_.shards().run_and_wait(
+        s, [this, s] { shards_[s] = std::make_unique<GroupShard>(broker_, s); });
   }
   auto table = broker_.topics();
   if (const TopicInfo* t = table->find(kOffsetsTopic)) start_loading(*t);
@@ -183,7 +171,7 @@ void GroupService::start() {
 
 void GroupService::stop() {
   for (unsigned s = 0; s < shards_.size(); ++s) {
-    if (shards_[s]) run_and_wait(broker_.shards(), s, [this, s] { shards_[s]->stop(); });
+    if (shards_[s]) broker_.shards().run_and_wait(s, [this, s] { shards_[s]->stop(); });
   }
 }
 

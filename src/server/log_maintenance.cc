@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <asio.hpp>
-#include <future>
 #include <optional>
 #include <unordered_map>
 
@@ -32,17 +31,6 @@ int64_t now_ms() {
 
 void earliest(std::optional<int64_t>& at, std::optional<int64_t> candidate) {
   if (candidate && (!at || *candidate < *at)) at = candidate;
-}
-
-// Runs `fn` on `shard` and waits for it (start-up and shutdown only).
-void run_and_wait(net::ShardSet& shards, unsigned shard, std::function<void()> fn) {
-  auto promise = std::make_shared<std::promise<void>>();
-  auto done = promise->get_future();
-  shards.post(shard, [fn = std::move(fn), promise] {
-    fn();
-    promise->set_value();
-  });
-  done.get();
 }
 
 }  // namespace
@@ -194,7 +182,7 @@ void LogMaintenance::start() {
   const unsigned n = broker_.shards().size();
   tasks_.resize(n);
   for (unsigned s = 0; s < n; ++s) {
-    run_and_wait(broker_.shards(), s, [this, s] {
+    broker_.shards().run_and_wait(s, [this, s] {
       checkpoints_.report(s, LogCheckpoints::collect(broker_.partitions_of(s)));
       tasks_[s] = std::make_shared<ShardTask>(*this, s);
       tasks_[s]->start();
@@ -206,7 +194,7 @@ void LogMaintenance::start() {
 
 void LogMaintenance::stop() {
   for (unsigned s = 0; s < tasks_.size(); ++s) {
-    if (tasks_[s]) run_and_wait(broker_.shards(), s, [this, s] { tasks_[s]->stop(); });
+    if (tasks_[s]) broker_.shards().run_and_wait(s, [this, s] { tasks_[s]->stop(); });
   }
 }
 
