@@ -28,8 +28,14 @@ def test_config_get_and_set(broker):
     assert "log.retention.ms" in entries or "num.partitions" in entries
     one = ok_json(broker, "config", "get", "num.partitions")
     assert [e["name"] for e in one] == ["num.partitions"]
-    # Gregor's broker configs are static: a change is refused with Kafka's error, on one line.
-    refused = run(broker, "config", "set", "log.retention.ms=1000")
+    # A dynamic broker config (a topic default) changes at run time; it is harmless to the
+    # other tests sharing this broker.
+    changed = run(broker, "config", "set", "log.cleaner.delete.retention.ms=86400001")
+    assert changed.returncode == 0, changed.stderr
+    got = ok_json(broker, "config", "get", "log.cleaner.delete.retention.ms")
+    assert [e["value"] for e in got] == ["86400001"], got
+    # A static one is refused with Kafka's error, on one line.
+    refused = run(broker, "config", "set", "num.partitions=3")
     assert refused.returncode == 1
     lines = refused.stderr.strip().splitlines()
     assert len(lines) == 1 and "Cannot update these configs dynamically" in lines[0], refused.stderr
