@@ -43,8 +43,8 @@ Broker::Broker(config::BrokerConfig config, net::ShardSet& shards)
   const unsigned n = shards_.size();
   for (unsigned i = 0; i < n; ++i) {
     partitions_.push_back(std::make_unique<ShardPartitions>(i));
-    partitions_.back()->io().set_fd_budget(
-        storage::segment_fd_budget(config_.log_segment_fds_max) / n);
+    partitions_.back()->io().set_fd_budget(storage::segment_fd_budget(config_.log_segment_fds_max) /
+                                           n);
     fetch_sessions_.push_back(std::make_unique<FetchSessionCache>(
         static_cast<int32_t>(i + 1), static_cast<int32_t>(n), kFetchSessionSlots / n + 1));
   }

@@ -107,7 +107,7 @@ class Broker {
   std::unique_ptr<TopicManager> topic_manager_;
   std::unique_ptr<GroupService> groups_;
   std::unique_ptr<LogMaintenance> maintenance_;
-  std::unique_ptr<LogCleanerService> cleaner_;  // compaction (log_cleaner_service.h)
+  std::unique_ptr<LogCleanerService> cleaner_;            // compaction (log_cleaner_service.h)
   std::vector<std::unique_ptr<LogRecovery>> recoveries_;  // one per shard: reopens stopped logs
   std::unique_ptr<net::RequestHandler> dispatcher_;
   std::unique_ptr<net::NetServer> net_;

@@ -1,6 +1,5 @@
 #include "server/group_service.h"
 
-
 #include "base/log.h"
 #include "protocol/record/batch_builder.h"
 #include "protocol/record/record.h"
