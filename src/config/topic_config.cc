@@ -70,6 +70,21 @@ bool contains(const std::vector<std::string>& items, std::string_view v) {
   return false;
 }
 
+// compression.type as a codec id and its level (Kafka's codec ids, as in a batch's attributes).
+void resolve_stored_codec(TopicConfig& c) {
+  const std::string& t = c.compression_type;
+  c.stored_codec = t == "uncompressed" ? 0
+                   : t == "gzip"       ? 1
+                   : t == "snappy"     ? 2
+                   : t == "lz4"        ? 3
+                   : t == "zstd"       ? 4
+                                       : -1;
+  c.stored_codec_level = t == "gzip"   ? c.compression_gzip_level
+                         : t == "lz4"  ? c.compression_lz4_level
+                         : t == "zstd" ? c.compression_zstd_level
+                                       : -1;
+}
+
 }  // namespace
 
 std::optional<std::string> validate_topic_config(const std::string& name,
@@ -123,6 +138,7 @@ TopicConfig resolve_topic_config(const std::map<std::string, std::string>& overr
   c.compression_gzip_level = v.i32("compression.gzip.level");
   c.compression_lz4_level = v.i32("compression.lz4.level");
   c.compression_zstd_level = v.i32("compression.zstd.level");
+  resolve_stored_codec(c);
   c.flush_messages = v.i64("flush.messages");
   c.flush_ms = v.i64("flush.ms");
   c.preallocate = v.boolean("preallocate");

@@ -45,6 +45,11 @@ struct TopicConfig {
   int32_t compression_gzip_level = -1;
   int32_t compression_lz4_level = 9;
   int32_t compression_zstd_level = 3;
+  // compression.type as the batch codec id produced batches are stored with
+  // (0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd), -1 for "producer" (kept as sent),
+  // and the level of that codec (-1: its default).
+  int8_t stored_codec = -1;
+  int32_t stored_codec_level = -1;
   int64_t flush_messages = 1;
   int64_t flush_ms = kLongMax;
   bool preallocate = false;

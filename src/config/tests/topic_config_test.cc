@@ -109,6 +109,24 @@ TEST(TopicConfig, ResolveUsesBrokerDefaults) {
   EXPECT_FALSE(b.sync_before_ack());
 }
 
+TEST(TopicConfig, CompressionTypeResolvesToTheStoredCodecAndLevel) {
+  struct Case {
+    const char* type;
+    int codec;
+    int level;
+  };
+  for (const Case& k : {Case{"producer", -1, -1}, Case{"uncompressed", 0, -1}, Case{"gzip", 1, 4},
+                        Case{"snappy", 2, -1}, Case{"lz4", 3, 5}, Case{"zstd", 4, 7}}) {
+    TopicConfig c = resolve_topic_config({{"compression.type", k.type},
+                                          {"compression.gzip.level", "4"},
+                                          {"compression.lz4.level", "5"},
+                                          {"compression.zstd.level", "7"}},
+                                         broker({}));
+    EXPECT_EQ(c.stored_codec, k.codec) << k.type;
+    EXPECT_EQ(c.stored_codec_level, k.level) << k.type;
+  }
+}
+
 TEST(TopicConfig, OverridesWinOverBroker) {
   BrokerConfig b = broker({"log.retention.hours=1"});
   TopicConfig c = resolve_topic_config({{"retention.ms", "5000"},

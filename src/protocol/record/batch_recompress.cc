@@ -5,19 +5,6 @@
 
 namespace gregor::record {
 
-std::optional<Codec> topic_codec(std::string_view compression_type) {
-  if (compression_type == "uncompressed") return Codec::kNone;
-  if (compression_type == "gzip") return Codec::kGzip;
-  if (compression_type == "snappy") return Codec::kSnappy;
-  if (compression_type == "lz4") return Codec::kLz4;
-  if (compression_type == "zstd") return Codec::kZstd;
-  return std::nullopt;
-}
-
-bool needs_recompression(int batch_codec_id, std::optional<Codec> target) {
-  return target.has_value() && batch_codec_id != static_cast<int>(*target);
-}
-
 Result<std::vector<uint8_t>, ErrorCode> recompress_batch(std::span<const uint8_t> batch,
                                                          Codec target, int level,
                                                          size_t max_decompressed_bytes) {

@@ -11,9 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <span>
-#include <string_view>
 #include <vector>
 
 #include "base/error_code.h"
@@ -21,14 +19,6 @@
 #include "protocol/record/compression.h"
 
 namespace gregor::record {
-
-// The codec a topic's compression.type asks for; nullopt for "producer" (keep
-// what the producer sent). Unknown names are nullopt too (validation keeps them out).
-std::optional<Codec> topic_codec(std::string_view compression_type);
-
-// Whether a batch whose attributes carry `batch_codec` must be rewritten for a
-// topic whose compression.type is `target` (nullopt: never).
-bool needs_recompression(int batch_codec_id, std::optional<Codec> target);
 
 // The batch (one whole, validated v2 batch) with its records compressed by
 // `target` at `level` (-1: the codec's default). Errors: a codec failure as

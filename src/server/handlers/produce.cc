@@ -1,8 +1,9 @@
 // Produce (key 0). v3+ carries exactly one v2 record batch per partition; it is
 // validated on the connection's shard (CRC-32C, structure, size, timestamps,
-// keys on compacted topics — protocol/record/batch_validator.h), recompressed
-// if the topic's compression.type names another codec, then appended on the partition's owner
-// shard exactly as received, with the offsets patched in.
+// keys on compacted topics — protocol/record/batch_validator.h), then appended
+// on the partition's owner shard as received with the offsets patched in —
+// or, when the topic's compression.type names another codec, recompressed first
+// (Kafka's LogValidator; the records are decompressed a second time for it).
 //
 // Acknowledgement: acks=0 gets no answer; acks=1 is answered once the batch is
 // written to the file (it survives a process crash); acks=all once it is
@@ -65,29 +66,16 @@ record::ValidationOptions validation_options(const TopicInfo& topic, int16_t ver
   return o;
 }
 
-int compression_level(const config::TopicConfig& c, record::Codec codec) {
-  switch (codec) {
-    case record::Codec::kGzip:
-      return c.compression_gzip_level;
-    case record::Codec::kLz4:
-      return c.compression_lz4_level;
-    case record::Codec::kZstd:
-      return c.compression_zstd_level;
-    default:
-      return -1;
-  }
-}
-
 // The batch as the log stores it: as sent, or recompressed to the topic's
 // compression.type (Kafka's LogValidator). `storage` holds a rewritten copy.
 Result<std::span<uint8_t>, ErrorCode> stored_form(std::span<uint8_t> batch,
                                                   const config::TopicConfig& c,
                                                   std::vector<uint8_t>& storage) {
-  const auto target = record::topic_codec(c.compression_type);
-  if (!record::needs_recompression(record::BatchHeaderView(batch.data()).compression(), target))
+  if (c.stored_codec < 0 || record::BatchHeaderView(batch.data()).compression() == c.stored_codec)
     return batch;
-  auto rewritten = record::recompress_batch(batch, *target, compression_level(c, *target),
-                                            record::kDefaultMaxDecompressedBytes);
+  auto rewritten =
+      record::recompress_batch(batch, static_cast<record::Codec>(c.stored_codec),
+                               c.stored_codec_level, record::kDefaultMaxDecompressedBytes);
   if (!rewritten.ok()) return Err{rewritten.error()};
   storage = std::move(rewritten).value();
   return std::span<uint8_t>(storage);

@@ -29,19 +29,6 @@ std::vector<std::pair<std::string, std::string>> records_of(std::span<const uint
   return out;
 }
 
-TEST(Recompress, TopicCodecNames) {
-  EXPECT_EQ(topic_codec("producer"), std::nullopt);
-  EXPECT_EQ(topic_codec("uncompressed"), Codec::kNone);
-  EXPECT_EQ(topic_codec("gzip"), Codec::kGzip);
-  EXPECT_EQ(topic_codec("snappy"), Codec::kSnappy);
-  EXPECT_EQ(topic_codec("lz4"), Codec::kLz4);
-  EXPECT_EQ(topic_codec("zstd"), Codec::kZstd);
-  EXPECT_FALSE(needs_recompression(4, std::nullopt));
-  EXPECT_FALSE(needs_recompression(4, Codec::kZstd));
-  EXPECT_TRUE(needs_recompression(0, Codec::kZstd));
-  EXPECT_TRUE(needs_recompression(1, Codec::kNone));
-}
-
 TEST(Recompress, EveryCodecToEveryCodecKeepsRecordsAndHeaderFields) {
   for (Codec from : kAll) {
     auto spec = simple_spec(40, kNow, from);
