@@ -67,6 +67,7 @@ class EmbeddedMetadataStore final : public MetadataStore {
   std::string cluster_id() const override { return cluster_id_; }
   std::vector<TopicRecord> topics() const override { return image()->topics(); }
   std::shared_ptr<const ClusterImage> image() const override;
+  Result<int64_t, std::string> allocate_producer_ids(int32_t count) override;
 
   // For tests and diagnostics.
   int64_t log_bytes() const;
@@ -89,6 +90,7 @@ class EmbeddedMetadataStore final : public MetadataStore {
   Result<Ok, std::string> sync_meta_properties();
 
   Result<Ok, std::string> mutate(MetadataRecord record);
+  Result<Ok, std::string> mutate_locked(MetadataRecord record);  // write_mu_ held
   Result<Ok, std::string> append_frame(const std::vector<uint8_t>& frame);
   void maybe_snapshot();
   Result<Ok, std::string> write_snapshot();

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -61,8 +62,25 @@ std::map<std::string, std::map<std::string, std::string>> EmbeddedMetadataStore:
   return state_.broker_configs;
 }
 
+Result<int64_t, std::string> EmbeddedMetadataStore::allocate_producer_ids(int32_t count) {
+  if (count < 1) return Err(fmt::format("cannot allocate {} producer ids", count));
+  std::lock_guard lock(write_mu_);
+  int64_t first = state_.next_producer_id;
+  if (first > std::numeric_limits<int64_t>::max() - count)
+    return Err(std::string("producer ids are exhausted"));
+  MetadataRecord rec;
+  rec.type = RecordType::kAllocateProducerIds;
+  rec.next_producer_id = first + count;
+  if (auto r = mutate_locked(std::move(rec)); !r) return Err(r.error());
+  return first;
+}
+
 Result<Ok, std::string> EmbeddedMetadataStore::mutate(MetadataRecord record) {
   std::lock_guard lock(write_mu_);
+  return mutate_locked(std::move(record));
+}
+
+Result<Ok, std::string> EmbeddedMetadataStore::mutate_locked(MetadataRecord record) {
   if (!failure_.empty())
     return Err(fmt::format(
         "metadata store is read-only after an I/O error ({}); restart the broker", failure_));
@@ -71,7 +89,8 @@ Result<Ok, std::string> EmbeddedMetadataStore::mutate(MetadataRecord record) {
   record.timestamp_ms = clock_.now_ms();
   if (auto r = append_frame(encode_frame(record)); !r) return r;
   apply(state_, record);
-  publish();
+  // The image holds topics only; a producer-id block leaves it as it is.
+  if (record.type != RecordType::kAllocateProducerIds) publish();
   maybe_snapshot();
   return Ok{};
 }

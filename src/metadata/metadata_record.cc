@@ -64,6 +64,9 @@ void put_payload(ByteWriter& w, const MetadataRecord& rec) {
       put_string(w, rec.resource);
       put_configs(w, rec.topic.configs);
       break;
+    case RecordType::kAllocateProducerIds:
+      w.i64(rec.next_producer_id);
+      break;
     case RecordType::kSnapshotHeader:
       put_string(w, rec.cluster_id);
       w.u32(rec.topic_count);
@@ -97,6 +100,9 @@ bool get_payload(ByteReader& r, MetadataRecord& rec) {
     case RecordType::kSetBrokerConfigs:
       rec.resource = get_string(r);
       rec.topic.configs = get_configs(r);
+      break;
+    case RecordType::kAllocateProducerIds:
+      rec.next_producer_id = r.i64();
       break;
     case RecordType::kSnapshotHeader:
       rec.cluster_id = get_string(r);

@@ -17,6 +17,7 @@
 //   kSetPartitions     uuid id, i32 partitions
 //   kSetTopicConfigs   uuid id, configs
 //   kSetBrokerConfigs  string resource ("" = cluster default, else node id), configs
+//   kAllocateProducerIds  i64 next_producer_id (first id not yet handed out, after the block)
 //   kSnapshotHeader    string cluster_id, u32 topic_count   (snapshot files only)
 // A payload must be consumed exactly; a frame whose CRC matches but whose
 // payload does not decode is corruption (or a newer format), never a torn write.
@@ -41,6 +42,7 @@ enum class RecordType : uint8_t {
   kSetPartitions = 4,
   kSetTopicConfigs = 5,
   kSetBrokerConfigs = 6,
+  kAllocateProducerIds = 7,
   kSnapshotHeader = 16,
 };
 
@@ -53,10 +55,11 @@ struct MetadataRecord {
   RecordType type = RecordType::kInit;
   uint64_t sequence = 0;
   int64_t timestamp_ms = 0;
-  std::string cluster_id;    // kInit, kSnapshotHeader
-  uint32_t topic_count = 0;  // kSnapshotHeader
-  TopicRecord topic;         // kCreateTopic: all fields; others: id (+ partitions or configs)
-  std::string resource;      // kSetBrokerConfigs (its configs are in topic.configs)
+  std::string cluster_id;        // kInit, kSnapshotHeader
+  uint32_t topic_count = 0;      // kSnapshotHeader
+  TopicRecord topic;             // kCreateTopic: all fields; others: id (+ partitions or configs)
+  std::string resource;          // kSetBrokerConfigs (its configs are in topic.configs)
+  int64_t next_producer_id = 0;  // kAllocateProducerIds
 };
 
 std::vector<uint8_t> encode_frame(const MetadataRecord& record);

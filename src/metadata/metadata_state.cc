@@ -45,7 +45,8 @@ std::vector<TopicRecord> MetadataState::sorted_topics() const {
 std::optional<std::string> check(const MetadataState& state, const MetadataRecord& record) {
   const TopicRecord* existing = nullptr;
   if (record.type != RecordType::kInit && record.type != RecordType::kCreateTopic &&
-      record.type != RecordType::kSnapshotHeader && record.type != RecordType::kSetBrokerConfigs) {
+      record.type != RecordType::kSnapshotHeader && record.type != RecordType::kSetBrokerConfigs &&
+      record.type != RecordType::kAllocateProducerIds) {
     existing = find(state, record.topic.id);
     if (!existing) return fmt::format("no topic with id {}", record.topic.id.to_base64());
   }
@@ -70,6 +71,11 @@ std::optional<std::string> check(const MetadataState& state, const MetadataRecor
       if (!record.resource.empty() &&
           record.resource.find_first_not_of("0123456789") != std::string::npos)
         return fmt::format("broker config resource '{}' is not a node id", record.resource);
+      return std::nullopt;
+    case RecordType::kAllocateProducerIds:
+      if (record.next_producer_id <= state.next_producer_id)
+        return fmt::format("producer id mark {} does not advance past {}", record.next_producer_id,
+                           state.next_producer_id);
       return std::nullopt;
     case RecordType::kSnapshotHeader:
       return std::string("a snapshot header inside the metadata log");
@@ -105,6 +111,9 @@ void apply(MetadataState& state, const MetadataRecord& record) {
       } else {
         state.broker_configs[record.resource] = record.topic.configs;
       }
+      break;
+    case RecordType::kAllocateProducerIds:
+      state.next_producer_id = record.next_producer_id;
       break;
     case RecordType::kSnapshotHeader:
       GREGOR_ASSERT(false, "snapshot header applied as a log record");

@@ -23,6 +23,8 @@ struct MetadataState {
   std::map<std::string, Uuid> by_collision_key;  // collision_key(name) -> id
   // Dynamic broker configs by resource ("" = cluster default, else node id); never empty maps.
   std::map<std::string, std::map<std::string, std::string>> broker_configs;
+  // Producer ids below this were handed out (kAllocateProducerIds); never decreases.
+  int64_t next_producer_id = 0;
 
   std::vector<TopicRecord> sorted_topics() const;
 };

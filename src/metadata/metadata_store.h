@@ -1,5 +1,6 @@
 // The cluster's durable metadata: topics, their ids, partition counts and
-// configuration overrides, plus the cluster id. Two implementations sit behind
+// configuration overrides, the cluster id, dynamic broker configs and the
+// producer-id high-water mark. Two implementations sit behind
 // this interface: the embedded single-node store (a local checksummed log with
 // snapshots, embedded_store.h) and, for clusters, an etcd-backed one.
 //
@@ -53,6 +54,11 @@ class MetadataStore {
   virtual std::vector<TopicRecord> topics() const = 0;
   // Current state as an immutable image that can be shared across threads.
   virtual std::shared_ptr<const ClusterImage> image() const = 0;
+  // Reserves the producer ids [first, first + count) and returns first (count >= 1). The block
+  // is durable before this returns, so no id is handed out twice, even after kill -9 or power
+  // loss (a block whose caller crashed before using it is simply skipped). Blocks are
+  // allocated in increasing order starting at 0.
+  virtual Result<int64_t, std::string> allocate_producer_ids(int32_t count) = 0;
 };
 
 }  // namespace gregor::metadata

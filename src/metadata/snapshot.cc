@@ -32,6 +32,15 @@ std::vector<uint8_t> encode_snapshot(const MetadataState& state, int64_t timesta
     auto frame = encode_frame(rec);
     out.insert(out.end(), frame.begin(), frame.end());
   }
+  if (state.next_producer_id > 0) {
+    MetadataRecord rec;
+    rec.type = RecordType::kAllocateProducerIds;
+    rec.sequence = state.last_sequence;
+    rec.timestamp_ms = timestamp_ms;
+    rec.next_producer_id = state.next_producer_id;
+    auto frame = encode_frame(rec);
+    out.insert(out.end(), frame.begin(), frame.end());
+  }
   return out;
 }
 
@@ -54,7 +63,9 @@ Result<MetadataState, std::string> decode_snapshot(std::span<const uint8_t> byte
   }
   while (pos < bytes.size()) {
     FrameRead f = read_frame(bytes.subspan(pos));
-    if (f.status != FrameRead::Status::kOk || f.record.type != RecordType::kSetBrokerConfigs)
+    bool trailer = f.record.type == RecordType::kSetBrokerConfigs ||
+                   f.record.type == RecordType::kAllocateProducerIds;
+    if (f.status != FrameRead::Status::kOk || !trailer)
       return Err(fmt::format("offset {}: unexpected bytes after the last topic", pos));
     if (auto bad = check(state, f.record)) return Err(fmt::format("offset {}: {}", pos, *bad));
     apply(state, f.record);

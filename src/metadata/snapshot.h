@@ -3,10 +3,12 @@
 //
 //   kSnapshotHeader  sequence = last sequence included, cluster_id, topic_count
 //   kCreateTopic     one per topic, sorted by name, topic_count of them
+//   kSetBrokerConfigs     one per resource with dynamic broker configs
+//   kAllocateProducerIds  the producer-id mark, if any id was ever allocated
 //
-// and nothing after them. A snapshot is only ever installed by an atomic
-// rename, so any damage (bad CRC, wrong count, trailing bytes) is corruption
-// and decoding fails.
+// and nothing after them (older snapshots end after the topics or the broker configs). A snapshot
+// is only ever installed by an atomic rename, so any damage (bad CRC, wrong count, trailing bytes)
+// is corruption and decoding fails.
 //
 // Pure functions; safe from any thread.
 #pragma once

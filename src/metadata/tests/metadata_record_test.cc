@@ -57,6 +57,11 @@ TEST(MetadataRecord, RoundTripsEveryType) {
   header.cluster_id = "id";
   header.topic_count = 9;
   records.push_back(header);
+  MetadataRecord pids;
+  pids.type = RecordType::kAllocateProducerIds;
+  pids.sequence = 7;
+  pids.next_producer_id = (int64_t{1} << 40) + 1000;
+  records.push_back(pids);
 
   for (const auto& r : records) {
     auto frame = encode_frame(r);
@@ -69,6 +74,7 @@ TEST(MetadataRecord, RoundTripsEveryType) {
     EXPECT_EQ(f.record.cluster_id, r.cluster_id);
     EXPECT_EQ(f.record.topic_count, r.topic_count);
     EXPECT_EQ(f.record.topic, r.topic);
+    EXPECT_EQ(f.record.next_producer_id, r.next_producer_id);
   }
   auto scan = scan_log(concat(records));
   ASSERT_TRUE(scan.ok()) << scan.error();
