@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from gregor_broker import REPO_ROOT, broker_binary
+from txn_support import _session_txn_broker, txn_broker  # noqa: F401
 from util import now_ms, unique_topic
 
 
@@ -44,6 +45,11 @@ def test_cpp_client_groups(group_broker):
     """Consumer groups: cooperative-sticky, static membership, group admin (a broker that
     does not delay a new group's first rebalance)."""
     run(group_broker.bootstrap, "groups", timeout_s=300)
+
+
+def test_cpp_client_txn(txn_broker):
+    """Idempotent and transactional producers, read_committed and read_uncommitted consumers."""
+    run(txn_broker.bootstrap, "txn", timeout_s=300)
 
 
 @pytest.mark.parametrize("clean", [True, False], ids=["sigterm", "kill9"])

@@ -1,7 +1,7 @@
 // rdkafka_client_test: librdkafka's C++ client against a running broker.
 //
 //   rdkafka_client_test BOOTSTRAP                         all checks
-//   rdkafka_client_test BOOTSTRAP admin|roundtrip|positions|groups
+//   rdkafka_client_test BOOTSTRAP admin|roundtrip|positions|groups|txn
 //   rdkafka_client_test BOOTSTRAP restart-produce PREFIX BASE_TS_MS
 //   rdkafka_client_test BOOTSTRAP restart-verify  PREFIX BASE_TS_MS
 //
@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
                  "usage: %s BOOTSTRAP "
-                 "[admin|roundtrip|positions|groups|restart-produce|restart-verify ...]\n",
+                 "[admin|roundtrip|positions|groups|txn|restart-produce|restart-verify ...]\n",
                  argv[0]);
     return 2;
   }
@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   if (what == "all" || what == "roundtrip") RunRoundTripChecks(c, bs);
   if (what == "all" || what == "positions") RunPositionChecks(c, bs);
   if (what == "all" || what == "groups") RunGroupChecks(c, bs);
+  if (what == "all" || what == "txn") RunTxnChecks(c, bs);
   if (what == "restart-produce" || what == "restart-verify") {
     if (argc != 5) {
       std::fprintf(stderr, "usage: %s BOOTSTRAP %s PREFIX BASE_TS_MS\n", argv[0], what.c_str());

@@ -14,6 +14,9 @@ void RunPositionChecks(Checker& c, const std::string& bootstrap);
 // Consumer groups; needs a broker that does not delay a group's first rebalance
 // (group.initial.rebalance.delay.ms=0) to stay fast.
 void RunGroupChecks(Checker& c, const std::string& bootstrap);
+// Idempotent and transactional producers, read_committed and read_uncommitted consumers;
+// needs a broker whose transaction state log fits one broker (replication factor 1).
+void RunTxnChecks(Checker& c, const std::string& bootstrap);
 
 // Restart is driven from outside: phase "produce" writes a known data set under
 // `prefix` (CreateTime base_ts_ms), the broker is restarted, then phase "verify"
