@@ -173,6 +173,18 @@ Result<Ok, std::string> Loader::fill_general(BrokerConfig& c) const {
   c.offsets_retention_ms = number("offsets.retention.minutes") * 60000;
   c.offsets_retention_check_interval_ms = number("offsets.retention.check.interval.ms");
   c.offset_metadata_max_bytes = int32("offset.metadata.max.bytes");
+  c.transaction_state_log_num_partitions = int32("transaction.state.log.num.partitions");
+  c.transaction_state_log_segment_bytes = int32("transaction.state.log.segment.bytes");
+  c.transaction_max_timeout_ms = int32("transaction.max.timeout.ms");
+  c.transactional_id_expiration_ms = int32("transactional.id.expiration.ms");
+  c.transaction_abort_timed_out_interval_ms =
+      int32("transaction.abort.timed.out.transaction.cleanup.interval.ms");
+  c.transaction_remove_expired_interval_ms =
+      int32("transaction.remove.expired.transaction.cleanup.interval.ms");
+  c.transaction_partition_verification_enable =
+      boolean("transaction.partition.verification.enable");
+  c.producer_id_expiration_ms = int32("producer.id.expiration.ms");
+  c.producer_id_expiration_check_interval_ms = int32("producer.id.expiration.check.interval.ms");
   return Ok{};
 }
 

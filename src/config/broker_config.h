@@ -105,6 +105,21 @@ struct BrokerConfig {
   int64_t offsets_retention_check_interval_ms = 600000;  // offsets.retention.check.interval.ms
   int32_t offset_metadata_max_bytes = 4096;              // offset.metadata.max.bytes
 
+  // Idempotent producers, transactions and __transaction_state.
+  int32_t transaction_state_log_num_partitions = 50;        // transaction.state.log.num.partitions
+  int32_t transaction_state_log_segment_bytes = 104857600;  // transaction.state.log.segment.bytes
+  int32_t transaction_max_timeout_ms = 900000;              // transaction.max.timeout.ms
+  int32_t transactional_id_expiration_ms = 604800000;       // transactional.id.expiration.ms
+  // transaction.abort.timed.out.transaction.cleanup.interval.ms
+  int32_t transaction_abort_timed_out_interval_ms = 10000;
+  // transaction.remove.expired.transaction.cleanup.interval.ms
+  int32_t transaction_remove_expired_interval_ms = 3600000;
+  bool transaction_partition_verification_enable =
+      true;                                      // transaction.partition.verification.enable
+  int32_t producer_id_expiration_ms = 86400000;  // producer.id.expiration.ms
+  int32_t producer_id_expiration_check_interval_ms =
+      600000;  // producer.id.expiration.check.interval.ms
+
   // Every effective key=value: each known key with a non-null default, then every key
   // the file or the overrides set (known or not), later sources winning (for DescribeConfigs).
   std::map<std::string, std::string> values;
