@@ -38,6 +38,7 @@ std::string_view error_name(ErrorCode code) {
     GREGOR_ERR(kUnknownMemberId, "UNKNOWN_MEMBER_ID")
     GREGOR_ERR(kRebalanceInProgress, "REBALANCE_IN_PROGRESS")
     GREGOR_ERR(kFencedInstanceId, "FENCED_INSTANCE_ID")
+    GREGOR_ERR(kTransactionalIdNotFound, "TRANSACTIONAL_ID_NOT_FOUND")
 #undef GREGOR_ERR
     default:
       return "ERROR";

@@ -93,6 +93,7 @@ enum class ErrorCode : int16_t {
   kResourceNotFound = 91,
   kUnknownTopicId = 100,
   kInconsistentTopicId = 103,
+  kTransactionalIdNotFound = 105,
   kFetchSessionTopicIdError = 106,
   kMismatchedEndpointType = 114,
   kUnsupportedEndpointType = 115,
