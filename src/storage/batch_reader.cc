@@ -22,6 +22,7 @@ Result<std::optional<BatchMeta>, StorageError> FileBatchReader::next() {
       h.magic() != 2 || meta.last_offset < meta.base_offset) {
     return Err(StorageError::kCorrupt);
   }
+  last_ = pos_;
   pos_ = meta.end_position();
   return std::optional<BatchMeta>(meta);
 }

@@ -25,6 +25,9 @@ class FileBatchReader {
   // The next batch's header, nullopt at `end`. kCorrupt if a header is
   // impossible or the batch runs past `end`; kIo if the read fails.
   Result<std::optional<BatchMeta>, StorageError> next();
+  // The whole header (record::kHeaderSize bytes) of the batch next() just
+  // returned; valid until the next call.
+  const uint8_t* header() const { return window_.data() + (last_ - window_start_); }
   int64_t position() const { return pos_; }
 
  private:
@@ -37,6 +40,7 @@ class FileBatchReader {
   std::vector<uint8_t> window_;
   int64_t window_start_ = 0;
   size_t window_size_ = 0;
+  int64_t last_ = 0;  // position of the batch last returned
 };
 
 // Reads the whole batch described by `meta` from `fd`.

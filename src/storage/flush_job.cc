@@ -80,6 +80,13 @@ int seal(FileIo& io, SegmentFlush& s) {
   const int fd = s.fd->fd();
   if (int r = io.ftruncate(fd, s.logical_end); r < 0) return r;
   if (int r = io.fsync(fd); r < 0) return r;
+  if (!s.txn_index.empty()) {
+    if (int r =
+            io.write_file_atomic(s.file->txn_index_path(), s.txn_index.data(), s.txn_index.size());
+        r < 0) {
+      return r;
+    }
+  }
   if (int r =
           io.write_file_atomic(s.file->index_path(), s.offset_index.data(), s.offset_index.size());
       r < 0) {

@@ -15,7 +15,9 @@
 //   4. write [page start, logical end) from the tail-cache chunks, the last
 //      partial page from a zero-padded copy;
 //   5. to seal: fsync (data and the size change), trim the file to its
-//      logical size, then write .index and .timeindex atomically.
+//      logical size, then write .txnindex (if the segment has aborted
+//      transactions), .index and .timeindex atomically, in that order: the
+//      last two mark the segment sealed.
 // After every write succeeded the `on_written` callback runs (the data would
 // survive a process crash); then, if asked, the active segment is
 // fdatasync'ed (the data survives power loss).
@@ -50,6 +52,7 @@ struct SegmentFlush {
   bool sync = false;                  // fdatasync once every write of the job is done
   std::vector<uint8_t> offset_index;  // when sealing
   std::vector<uint8_t> time_index;
+  std::vector<uint8_t> txn_index;  // when sealing; empty: no aborted transactions
 };
 
 struct FlushJob {

@@ -106,7 +106,12 @@ Result<Ok, StorageError> LogLoader::load() {
     auto file = std::make_shared<SegmentFile>(io_, log_.dir_, base, log_.io_.fd_caches());
     log_.segments_.emplace(base, std::make_unique<Segment>(std::move(file), log_.config_));
   }
-  return prepare_active();
+  if (auto r = prepare_active(); !r.ok()) return r;
+  if (auto r = load_producers(); !r.ok()) return r;
+  for (Segment* segment : to_seal_) {
+    if (auto r = seal_recovered(*segment); !r.ok()) return r;
+  }
+  return Ok{};
 }
 
 Result<std::unique_ptr<Segment>, StorageError> LogLoader::load_segment(int64_t base, bool is_last,
@@ -123,9 +128,7 @@ Result<std::unique_ptr<Segment>, StorageError> LogLoader::load_segment(int64_t b
   ++log_.stats_.segments_loaded;
   if (load_indexes(*segment, size)) return segment;
   if (auto r = recover(*segment, size, dropped); !r.ok()) return Err(r.error());
-  if (!is_last && !*dropped) {
-    if (auto r = seal_recovered(*segment); !r.ok()) return Err(r.error());
-  }
+  if (!is_last && !*dropped) to_seal_.push_back(segment.get());
   return segment;
 }
 
@@ -193,7 +196,11 @@ Result<Ok, StorageError> LogLoader::seal_recovered(Segment& segment) {
   SegmentFile& file = *segment.file();
   auto fd = open_read(file);
   if (!fd.ok()) return Err(fd.error());
+  const auto txns = log_.txn_index_bytes(segment);
   int r = io_.fdatasync((*fd)->fd());
+  if (r == 0 && !txns.empty()) {
+    r = io_.write_file_atomic(file.txn_index_path(), txns.data(), txns.size());
+  }
   if (r == 0) r = io_.write_file_atomic(file.index_path(), offsets.data(), offsets.size());
   if (r == 0) r = io_.write_file_atomic(file.time_index_path(), times.data(), times.size());
   if (r < 0) return Err(error_from_errno(-r));
@@ -202,7 +209,7 @@ Result<Ok, StorageError> LogLoader::seal_recovered(Segment& segment) {
 }
 
 void LogLoader::delete_segment_files(int64_t base) {
-  for (std::string_view suffix : {".log", ".index", ".timeindex"}) {
+  for (std::string_view suffix : {".log", ".index", ".timeindex", ".txnindex"}) {
     io_.unlink(log_.dir_ + "/" + segment_file_name(base, suffix));
   }
 }

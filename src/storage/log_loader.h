@@ -13,12 +13,19 @@
 //     found from the last index entry, the partial last page is loaded into
 //     the tail cache, and if it was recovered its data is fdatasync'ed, so that
 //     everything the log holds after open is durable.
+//  4. Producer state (log_loader_producers.cc): snapshots beyond the log end
+//     are deleted, the newest one that decodes is loaded, the aborted
+//     transactions below it come from the .txnindex files, and the batch
+//     headers from it to the log end are replayed (no snapshot: from the
+//     first segment). Recovered inactive segments are sealed only then, as
+//     their .txnindex needs the replay.
 //
 // Thread contract: runs inside PartitionLog::open, before the log is shared.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "base/result.h"
@@ -43,6 +50,14 @@ class LogLoader {
   void delete_segment_files(int64_t base);
   Result<Ok, StorageError> find_active_end(Segment& active);
   Result<Ok, StorageError> prepare_active();
+  // Producer state (log_loader_producers.cc).
+  Result<Ok, StorageError> load_producers();
+  std::optional<int64_t> load_newest_snapshot(int64_t end);
+  void load_txn_indexes(int64_t below);
+  Result<Ok, StorageError> replay_producers(int64_t from);
+  Result<Ok, StorageError> replay_segment(Segment& segment, int64_t from, int64_t end);
+  // Recovered inactive segments, sealed once the producer state is rebuilt.
+  std::vector<Segment*> to_seal_;
 
   PartitionLog& log_;
   FileIo& io_;

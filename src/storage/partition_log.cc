@@ -39,7 +39,7 @@ PartitionLog::~PartitionLog() {
   if (!closed_) close();
 }
 
-Result<AppendResult, StorageError> PartitionLog::append(std::span<const uint8_t> batch) {
+Result<Ok, StorageError> PartitionLog::check_batch(std::span<const uint8_t> batch) const {
   if (closed_) return Err(StorageError::kClosed);
   if (failure_) return Err(*failure_);
   if (batch.size() < record::kHeaderSize) return Err(StorageError::kCorrupt);
@@ -48,9 +48,24 @@ Result<AppendResult, StorageError> PartitionLog::append(std::span<const uint8_t>
       h.last_offset_delta() < 0) {
     return Err(StorageError::kCorrupt);
   }
-  const auto size = static_cast<int64_t>(batch.size());
-  if (size > std::numeric_limits<int32_t>::max() - kPageSize) return Err(StorageError::kTooLarge);
+  if (static_cast<int64_t>(batch.size()) > std::numeric_limits<int32_t>::max() - kPageSize) {
+    return Err(StorageError::kTooLarge);
+  }
+  return Ok{};
+}
 
+Result<AppendResult, StorageError> PartitionLog::append(std::span<const uint8_t> batch,
+                                                        const AppendOptions& options) {
+  if (auto ok = check_batch(batch); !ok.ok()) return Err(ok.error());
+  if (record::BatchHeaderView(batch.data()).producer_id() >= 0) {
+    return append_with_producer(batch, options);
+  }
+  return append_batch(batch);
+}
+
+Result<AppendResult, StorageError> PartitionLog::append_batch(std::span<const uint8_t> batch) {
+  record::BatchHeaderView h(batch.data());
+  const auto size = static_cast<int64_t>(batch.size());
   const int64_t now = clock_.now_ms();
   const int64_t base = log_end_offset();
   const int64_t last = base + h.last_offset_delta();
@@ -85,6 +100,8 @@ Segment& PartitionLog::roll(int64_t base_offset) {
   Segment& ref = *segment;
   log::debug("{}: rolling to a new segment at offset {}", dir_, base_offset);
   segments_.emplace(base_offset, std::move(segment));
+  // The state as of the new segment's base: a restart replays from here.
+  snapshot_producers(base_offset, /*now=*/false);
   return ref;
 }
 

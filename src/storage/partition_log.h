@@ -41,6 +41,7 @@
 #include "storage/flush_job.h"
 #include "storage/io_worker.h"
 #include "storage/log_config.h"
+#include "storage/producer_state.h"
 #include "storage/segment.h"
 #include "storage/storage_error.h"
 #include "storage/tail_cache.h"
@@ -61,6 +62,15 @@ struct AppendResult {
   int64_t base_offset;
   int64_t last_offset;
   int64_t log_append_time_ms;
+  // A retry of one of the producer's last 5 batches: nothing was appended,
+  // the offsets (and the timestamp) are the original's.
+  bool duplicate = false;
+};
+
+struct AppendOptions {
+  // KIP-890: the guard from begin_txn_verification(), needed by a
+  // transactional batch that starts a transaction on this partition.
+  uint64_t verification_guard = 0;
 };
 
 struct ReadResult {
@@ -121,7 +131,16 @@ class PartitionLog {
   // partition leader epoch is stored as given. The CRC is not checked here:
   // the produce path validated it. kCorrupt if the bytes are not one whole v2
   // batch; kTooLarge if it cannot fit a segment; the log's failure or kClosed.
-  Result<AppendResult, StorageError> append(std::span<const uint8_t> batch);
+  //
+  // A batch with a producer id (>= 0) is first checked against the producer
+  // state (producer_state.h; Kafka's ProducerAppendInfo rules): a duplicate
+  // of one of the producer's last 5 batches appends nothing and returns the
+  // original offsets (`duplicate`); kInvalidProducerEpoch, kOutOfOrderSequence,
+  // kInvalidTxnState, kTxnVerificationNeeded. A control batch is taken as a
+  // transaction marker (as append_marker, without building it). Batches
+  // without a producer id skip all of it.
+  Result<AppendResult, StorageError> append(std::span<const uint8_t> batch,
+                                            const AppendOptions& options = {});
 
   // fn runs on the owner shard once every offset < end_offset is written to
   // its file (survives a process crash) / fdatasync'ed (survives power loss),
@@ -183,6 +202,35 @@ class PartitionLog {
   // `<dir>.<random>-delete` first, which list_partition_dirs() skips, so a
   // crash midway never resurrects half a partition.
   static Result<Ok, StorageError> remove_dir(const std::string& dir);
+
+  // --- Producers and transactions (partition_log_producers.cc) -------------
+  // Writes a COMMIT/ABORT marker (record::build_txn_marker) and ends the
+  // producer's transaction on this partition: an abort joins the aborted
+  // list. The producer's verification guard is cleared. Written even when the
+  // producer has no transaction here (as Kafka does). kInvalidProducerEpoch
+  // for an older producer epoch, kCoordinatorFenced for an older coordinator
+  // epoch; otherwise as append().
+  Result<AppendResult, StorageError> append_marker(int64_t producer_id, int16_t producer_epoch,
+                                                   bool commit, int32_t coordinator_epoch,
+                                                   int64_t timestamp_ms);
+  // KIP-890 part 1: a fresh non-zero guard, stored for the producer, that a
+  // transactional batch starting a transaction here must carry
+  // (AppendOptions). Spent by the producer's next transactional append or marker.
+  uint64_t begin_txn_verification(int64_t producer_id);
+  bool in_transaction(int64_t producer_id) const;
+  // min(high watermark, first offset of the earliest transaction not yet
+  // decided, or decided by a marker still at or above the high watermark).
+  int64_t last_stable_offset() const;
+  // Every aborted transaction with last_offset >= start_offset and
+  // first_offset < upper_bound: what a read_committed Fetch from start_offset
+  // returning data below upper_bound must list. Ordered by last offset.
+  std::vector<AbortedTxn> aborted_transactions(int64_t start_offset, int64_t upper_bound) const;
+  // DescribeProducers, ordered by producer id.
+  std::vector<ProducerInfo> active_producers() const;
+  // producer.id.expiration.ms: forgets producers without an open transaction
+  // whose last timestamp is at least expiration_ms before now_ms.
+  void expire_producers(int64_t now_ms, int64_t expiration_ms);
+  // --- end producers --------------------------------------------------------
 
   // --- Retention and the log start offset (partition_log_retention.cc) ------
   // Whole segments only, oldest first, and only segments entirely below the
@@ -246,6 +294,10 @@ class PartitionLog {
   PartitionLog(std::string dir, std::string topic, int32_t partition, LogConfig config,
                IoWorker& io, Poster post, const Clock& clock);
 
+  // Header checks and the append itself, without producer state.
+  Result<Ok, StorageError> check_batch(std::span<const uint8_t> batch) const;
+  Result<AppendResult, StorageError> append_batch(std::span<const uint8_t> batch);
+
   Segment& active() { return *segments_.rbegin()->second; }
   const Segment& active() const { return *segments_.rbegin()->second; }
   Segment& roll(int64_t base_offset);
@@ -291,6 +343,23 @@ class PartitionLog {
   RecoveryStats stats_;
   // Posted tasks hold a weak_ptr to this token, so none runs after destruction.
   std::shared_ptr<PartitionLog*> self_;
+
+  // --- Producers (partition_log_producers.cc) --------------------------------
+  Result<AppendResult, StorageError> append_with_producer(std::span<const uint8_t> batch,
+                                                          const AppendOptions& options);
+  Result<AppendResult, StorageError> append_txn_marker(std::span<const uint8_t> batch,
+                                                       const TxnMarker& marker);
+  // Writes a snapshot of the producer state as of `offset` (the log end):
+  // through the I/O worker, or on this thread when `now` (close()).
+  void snapshot_producers(int64_t offset, bool now);
+  // After the log start moved or segments were deleted.
+  void trim_producers();
+  // The aborted transactions whose marker lies in the segment at `base`
+  // (its .txnindex), empty if none.
+  std::vector<uint8_t> txn_index_bytes(const Segment& segment) const;
+  ProducerStateManager producers_;
+  std::vector<int64_t> snapshots_;  // offsets of the snapshot files, ascending
+  // --- end producers --------------------------------------------------------
 
   // --- Retention (partition_log_retention.cc) -------------------------------
   struct DeletedSegment {

@@ -122,6 +122,7 @@ std::shared_ptr<FlushJob> PartitionLog::build_job(bool seal_active) {
       s.prepare_seal();
       f.offset_index = s.offset_index().serialize();
       f.time_index = s.time_index().serialize();
+      f.txn_index = txn_index_bytes(s);
     }
     if (f.iov.empty() && !f.seal && !f.sync && !f.unseal) continue;
     job->segments.push_back(std::move(f));
@@ -201,6 +202,8 @@ void PartitionLog::close() {
     auto job = build_job(/*seal_active=*/true);
     FlushResult result = run_flush_job(io_.io(), *job, nullptr);
     on_job_done(*job, result);
+    // The state as of the log end: a clean restart replays nothing.
+    snapshot_producers(log_end_offset(), /*now=*/true);
   }
   closed_ = true;
   fire_waiters(written_waiters_, 0, failure_.value_or(StorageError::kClosed));

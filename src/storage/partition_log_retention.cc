@@ -20,7 +20,7 @@ namespace {
 constexpr char kDeletedSuffix[] = ".deleted";
 
 std::vector<std::string> segment_paths(const SegmentFile& file) {
-  return {file.log_path(), file.index_path(), file.time_index_path()};
+  return {file.log_path(), file.index_path(), file.time_index_path(), file.txn_index_path()};
 }
 
 // Runs on the I/O thread, after every flush job queued before it (jobs run in
@@ -113,6 +113,7 @@ void PartitionLog::delete_first_segments(size_t count, int64_t delay_ms, const c
     segments_.erase(first);
   }
   log_start_offset_ = std::max(log_start_offset_, segments_.begin()->first);
+  trim_producers();
   if (io_.running()) {
     io_.submit(std::move(task));
   } else {
@@ -170,6 +171,7 @@ Result<int64_t, StorageError> PartitionLog::delete_records(int64_t offset,
               offset);
     log_start_offset_ = offset;
     delete_below_log_start(file_delete_delay_ms);
+    trim_producers();
   }
   return log_start_offset_;
 }

@@ -34,6 +34,10 @@ std::string SegmentFile::index_path() const {
   return dir_ + "/" + segment_file_name(base_offset_, ".index");
 }
 
+std::string SegmentFile::txn_index_path() const {
+  return dir_ + "/" + segment_file_name(base_offset_, ".txnindex");
+}
+
 std::string SegmentFile::time_index_path() const {
   return dir_ + "/" + segment_file_name(base_offset_, ".timeindex");
 }

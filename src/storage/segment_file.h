@@ -51,6 +51,7 @@ class SegmentFile {
   const std::string& log_path() const { return log_path_; }
   std::string index_path() const;
   std::string time_index_path() const;
+  std::string txn_index_path() const;
 
   // A read-only descriptor of the .log, opened now if the cache holds none;
   // it stays open while the returned reference is held. Err(-errno).

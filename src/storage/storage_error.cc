@@ -18,6 +18,16 @@ std::string_view error_name(StorageError e) {
       return "log closed";
     case StorageError::kTooLarge:
       return "batch too large";
+    case StorageError::kOutOfOrderSequence:
+      return "out of order sequence number";
+    case StorageError::kInvalidProducerEpoch:
+      return "invalid producer epoch";
+    case StorageError::kInvalidTxnState:
+      return "invalid transaction state";
+    case StorageError::kTxnVerificationNeeded:
+      return "transaction verification needed";
+    case StorageError::kCoordinatorFenced:
+      return "transaction coordinator fenced";
   }
   return "unknown storage error";
 }

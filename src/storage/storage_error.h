@@ -13,6 +13,12 @@ enum class StorageError {
   kCorrupt,           // the bytes are not a well-formed v2 batch
   kClosed,            // the log was closed
   kTooLarge,          // the batch cannot fit a segment
+  // Producer state (producer_state.h), Kafka's ProducerAppendInfo rules:
+  kOutOfOrderSequence,     // a gap in the producer's sequence numbers
+  kInvalidProducerEpoch,   // the producer epoch is older than the partition's
+  kInvalidTxnState,        // non-transactional data while the producer's transaction is open
+  kTxnVerificationNeeded,  // the batch starts a transaction here without a valid verification guard
+  kCoordinatorFenced,      // a marker from an older transaction coordinator epoch
 };
 
 std::string_view error_name(StorageError e);

@@ -16,6 +16,19 @@ inline ErrorCode to_error_code(storage::StorageError e) {
       return ErrorCode::kCorruptMessage;
     case storage::StorageError::kClosed:
       return ErrorCode::kNotLeaderOrFollower;
+    case storage::StorageError::kOutOfOrderSequence:
+      return ErrorCode::kOutOfOrderSequenceNumber;
+    case storage::StorageError::kInvalidProducerEpoch:
+      return ErrorCode::kInvalidProducerEpoch;
+    case storage::StorageError::kInvalidTxnState:
+      return ErrorCode::kInvalidTxnState;
+    case storage::StorageError::kCoordinatorFenced:
+      return ErrorCode::kTransactionCoordinatorFenced;
+    case storage::StorageError::kTxnVerificationNeeded:
+      // The produce path verifies with the coordinator and retries before
+      // this is reached; a batch that still fails it is not part of a
+      // transaction the coordinator knows about (Kafka's answer).
+      return ErrorCode::kInvalidTxnState;
     default:
       return ErrorCode::kKafkaStorageError;
   }

@@ -281,7 +281,8 @@ TEST_F(LogCleanerTest, TransactionMarkersStayWhileTheirDataDoesThenExpire) {
   txn.producer_id = 7;
   txn.producer_epoch = 0;
   txn.base_sequence = 0;
-  const int64_t data = append(*log, record::build_batch(txn));
+  const int64_t data =
+      append(*log, record::build_batch(txn), AppendOptions{log->begin_txn_verification(7)});
   const int64_t marker = append(
       *log, record::build_txn_marker(7, 0, record::ControlType::kCommit, 0, clock_.now_ms()));
   append(*log, keyed_batch({{"t", "later"}}, clock_.now_ms()));

@@ -46,8 +46,8 @@ class LogFixture : public ::testing::Test {
   }
 
   // Appends and remembers the stored form of the batch (offsets assigned).
-  int64_t append(PartitionLog& log, std::vector<uint8_t> batch) {
-    auto r = log.append(batch);
+  int64_t append(PartitionLog& log, std::vector<uint8_t> batch, const AppendOptions& options = {}) {
+    auto r = log.append(batch, options);
     EXPECT_TRUE(r.ok());
     if (!r.ok()) return -1;
     record::patch_base_offset(batch.data(), r->base_offset);
