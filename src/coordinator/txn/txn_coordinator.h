@@ -211,48 +211,58 @@ class TxnCoordinator {
     int32_t coordinator_epoch = 0;
     uint64_t generation = 0;  // changes at each load: stale completions are ignored
   };
-  // A pending marker write or Complete* write to retry.
+  // A marker write or Complete* write to try again.
   struct Retry {
     std::string transactional_id;
     uint64_t generation = 0;
+  };
+  // A transaction whose markers are being written (its pending state is
+  // Complete*): the Complete* target and whether the markers are durable.
+  struct Completion {
+    TxnTransit target;
+    bool commit = false;
+    bool markers_done = false;
   };
   using TxnMap = std::map<std::string, TxnMetadata>;
 
   // The metadata of an id whose partition is loaded, or the partition error;
   // nullptr with NONE when the id is unknown.
   TxnMetadata* lookup(const std::string& transactional_id, ErrorCode& error);
+  TxnMetadata* find_mut(const std::string& transactional_id);
   bool still_owned(const std::string& transactional_id, uint64_t generation) const;
   uint64_t generation_of(int32_t partition) const;
+  void drop_partition(int32_t partition);
 
   // Writes the record of `t` and completes (or aborts) the transition once
   // the write is done; `done` gets the client's error.
   void write_transit(TxnMetadata& meta, TxnTransit t, std::function<void(ErrorCode)> done);
 
-  // InitProducerId (txn_init.cc). `fresh_pid` is an id fetched for this call.
+  // InitProducerId (txn_init.cc). `fresh_pid` is an id fetched for this call
+  // (kNoProducerId if none).
   void init_with(const std::string& transactional_id, int32_t timeout_ms,
-                 std::optional<ProducerIdAndEpoch> expected, std::optional<int64_t> fresh_pid,
+                 std::optional<ProducerIdAndEpoch> expected, int64_t fresh_pid,
                  InitPidCallback done);
   void fetch_pid_and_retry(const std::string& transactional_id, int32_t timeout_ms,
                            std::optional<ProducerIdAndEpoch> expected, InitPidCallback done);
 
   // EndTxn and the markers (txn_end.cc).
-  void end_transaction(const std::string& transactional_id, int64_t producer_id, int16_t epoch,
-                       bool commit, bool from_client, EndTxnCallback done);
   // Aborts the open transaction of `meta` with a bumped epoch (Kafka's
   // prepareFenceProducerEpoch + endTransaction(ABORT)).
   void fence_and_abort(TxnMetadata& meta, EndTxnCallback done);
-  void after_prepare_durable(const std::string& transactional_id, uint64_t generation,
-                             int64_t producer_id, int16_t epoch, bool commit, EndTxnCallback& done);
-  // Starts (or restarts) writing the markers of a transaction whose pending
-  // state is Complete*.
+  // Writes PrepareCommit/PrepareAbort; once durable answers NONE and starts
+  // the markers.
+  void write_prepare(TxnMetadata& meta, TxnTransit t, bool fence, EndTxnCallback done);
+  void begin_completion(TxnMetadata& meta);
   void send_markers(const std::string& transactional_id);
   void on_markers_done(const std::string& transactional_id, uint64_t generation, ErrorCode e);
   void write_complete(const std::string& transactional_id);
+  void on_complete_written(const std::string& transactional_id, uint64_t generation, ErrorCode e);
   void retry_later(const std::string& transactional_id, uint64_t generation);
 
-  // Timers (txn_coordinator.cc).
+  // Timers (txn_timers.cc).
   void abort_timed_out();
   void expire_ids();
+  void on_tombstones_written(const std::vector<std::string>& ids, uint64_t generation, ErrorCode e);
   void run_retries(int64_t now);
   void reschedule();
 
@@ -268,10 +278,8 @@ class TxnCoordinator {
   std::map<int32_t, PartitionInfo> partitions_;
   std::map<int32_t, TxnMap> loading_;  // ids being replayed, by partition
   TxnMap txns_;
-  std::multimap<int64_t, Retry> retries_;  // monotonic deadline -> marker retry
-  // Transactions whose markers are being written (their pending state is
-  // Complete*) and whether the markers or only the Complete* record remain.
-  std::map<std::string, bool> completing_;  // id -> markers durable
+  std::map<std::string, Completion> completing_;
+  std::multimap<int64_t, Retry> retries_;  // monotonic deadline -> retry
   uint64_t next_generation_ = 1;
   int64_t next_abort_check_ = 0;
   int64_t next_expiry_check_ = 0;
