@@ -30,6 +30,7 @@ BATCH = 100
 LOOP_KILLS = 4
 BROKER_KILLS = 2
 DEADLINE_S = 150
+MAX_OWN_EXITS = 10  # fatal errors in the loop process: each is a failure to report, not retry forever
 LOOP_LIFETIME_S = 200  # a loop process exits by itself after this, whatever happens
 
 
@@ -186,6 +187,17 @@ def test_eos_loop_survives_loop_and_broker_kills(fresh_txn_broker):
     plan = ["loop"] * LOOP_KILLS + ["broker"] * BROKER_KILLS
     rng.shuffle(plan)
     started = time.monotonic()
+
+    def restart_exited(old):
+        """A loop process that exited by itself is started again, unless that keeps happening."""
+        exits = sum(1 for e in events if e.get("ev") == "exited")
+        events.append({"ev": "exited", "code": old.proc.returncode})
+        assert exits < MAX_OWN_EXITS, (
+            f"the loop process exited by itself {exits + 1} times (code {old.proc.returncode}); "
+            f"last events {events[-8:]}")
+        time.sleep(1.0)
+        return LoopProcess(spec, events)
+
     loop = LoopProcess(spec, events)
     loop_starts, restarts_after_exit, done_at = 1, 0, None
     try:
@@ -196,8 +208,8 @@ def test_eos_loop_survives_loop_and_broker_kills(fresh_txn_broker):
                     f"only {_committed_total(watcher, tps)} of {RECORDS} input records committed after "
                     f"{DEADLINE_S}s, before kill #{i + 1}; last loop events {events[-8:]}")
                 if loop.proc.poll() is not None:  # exited by itself (a fatal error): start again
-                    restarts_after_exit += 1
-                    loop, loop_starts = LoopProcess(spec, events), loop_starts + 1
+                    loop, restarts_after_exit = restart_exited(loop), restarts_after_exit + 1
+                    loop_starts += 1
                 time.sleep(0.1)
             time.sleep(rng.uniform(0.0, 0.5))
             if what == "loop":
@@ -211,8 +223,8 @@ def test_eos_loop_survives_loop_and_broker_kills(fresh_txn_broker):
                 f"only {_committed_total(watcher, tps)} of {RECORDS} input records committed after "
                 f"{DEADLINE_S}s; last loop events {events[-8:]}")
             if loop.proc.poll() is not None:
-                restarts_after_exit += 1
-                loop, loop_starts = LoopProcess(spec, events), loop_starts + 1
+                loop, restarts_after_exit = restart_exited(loop), restarts_after_exit + 1
+                loop_starts += 1
             time.sleep(0.2)
         done_at = time.monotonic() - started
     finally:

@@ -38,9 +38,16 @@ def _track(request, b, since):
     request.node._gregor_brokers = getattr(request.node, "_gregor_brokers", []) + [(b, since)]
 
 
+_shared = {}
+
+
 @pytest.fixture(scope="session")
 def _session_txn_broker(_tmp_root):
-    b = _start(_tmp_root, "txn-broker")
+    # Every test module that imports this fixture gets its own copy of the definition; they
+    # all share one broker, stopped by whichever copy finishes first (at the end of the run).
+    if _tmp_root not in _shared:
+        _shared[_tmp_root] = _start(_tmp_root, "txn-broker")
+    b = _shared[_tmp_root]
     yield b
     code = b.stop()
     if code not in (None, 0):
