@@ -30,9 +30,14 @@ void TxnCoordinator::reschedule() {
 }
 
 void TxnCoordinator::run_retries(int64_t now) {
+  // Take the due retries out first: a retry that fails at once schedules a
+  // new one, which must wait for the next tick.
+  std::vector<Retry> due;
   while (!retries_.empty() && retries_.begin()->first <= now) {
-    Retry r = std::move(retries_.begin()->second);
+    due.push_back(std::move(retries_.begin()->second));
     retries_.erase(retries_.begin());
+  }
+  for (const Retry& r : due) {
     if (!still_owned(r.transactional_id, r.generation)) continue;
     auto c = completing_.find(r.transactional_id);
     if (c == completing_.end()) continue;
