@@ -60,7 +60,11 @@ void LogLoader::load_txn_indexes(int64_t below) {
   for (const auto& entry : std::filesystem::directory_iterator(log_.dir_, ec)) {
     const std::string name = entry.path().filename().string();
     constexpr std::string_view kSuffix = ".txnindex";
-    if (name.size() != 20 + kSuffix.size() || !name.ends_with(kSuffix)) continue;
+    if (name.size() != 20 + kSuffix.size() || !name.ends_with(kSuffix) ||
+        !std::all_of(name.begin(), name.begin() + 20,
+                     [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
     if (std::stoll(name.substr(0, 20)) < first_base) {
       io_.unlink(entry.path().string());
       continue;

@@ -67,10 +67,17 @@ struct AppendResult {
   bool duplicate = false;
 };
 
+// Who writes a batch (Kafka's AppendOrigin): a coordinator's own writes
+// (transactional offset commits in __consumer_offsets) carry the producer's
+// id and epoch but no meaningful sequence, so they skip duplicate detection
+// and sequence checks; epoch, transaction state and the guard still apply.
+enum class AppendOrigin { kClient, kCoordinator };
+
 struct AppendOptions {
   // KIP-890: the guard from begin_txn_verification(), needed by a
   // transactional batch that starts a transaction on this partition.
   uint64_t verification_guard = 0;
+  AppendOrigin origin = AppendOrigin::kClient;
 };
 
 struct ReadResult {

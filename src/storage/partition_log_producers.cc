@@ -20,7 +20,8 @@ Result<AppendResult, StorageError> PartitionLog::append_with_producer(
     if (!marker) return append_batch(batch);  // not a transaction marker
     return append_txn_marker(batch, *marker);
   }
-  auto checked = producers_.check_data(info, options.verification_guard);
+  auto checked = producers_.check_data(info, options.verification_guard,
+                                       options.origin == AppendOrigin::kClient);
   if (!checked.ok()) return Err(checked.error());
   if (const auto& dup = *checked) {
     return AppendResult{dup->first_offset(), dup->last_offset, dup->timestamp, true};

@@ -64,12 +64,12 @@ std::optional<TxnMarker> parse_txn_marker(std::span<const uint8_t> bytes) {
 }
 
 Result<std::optional<ProducerBatchMeta>, StorageError> ProducerStateManager::check_data(
-    const ProducerBatch& batch, uint64_t verification_guard) const {
+    const ProducerBatch& batch, uint64_t verification_guard, bool from_client) const {
   GREGOR_ASSERT(batch.producer_id >= 0 && !batch.control, "data batches of producers only");
   auto it = producers_.find(batch.producer_id);
   const ProducerStateEntry* entry = it == producers_.end() ? nullptr : &it->second;
   // A retry of a retained batch: same epoch, same sequence range.
-  if (entry != nullptr && entry->epoch == batch.epoch) {
+  if (from_client && entry != nullptr && entry->epoch == batch.epoch) {
     const int32_t last_seq = batch.last_sequence();
     for (const ProducerBatchMeta& m : entry->batches) {
       if (m.first_seq == batch.base_sequence && m.last_seq == last_seq) return {m};
@@ -86,7 +86,9 @@ Result<std::optional<ProducerBatchMeta>, StorageError> ProducerStateManager::che
   }
   if (entry == nullptr) return {std::nullopt};  // unknown producer: any sequence
   if (batch.epoch < entry->epoch) return Err(StorageError::kInvalidProducerEpoch);
-  if (batch.epoch != entry->epoch) {
+  if (!from_client) {
+    // No sequence to check.
+  } else if (batch.epoch != entry->epoch) {
     // A new epoch restarts the sequence (unless the entry has no epoch yet).
     if (batch.base_sequence != 0 && entry->epoch != -1) {
       return Err(StorageError::kOutOfOrderSequence);

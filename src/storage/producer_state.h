@@ -108,9 +108,12 @@ class ProducerStateManager {
  public:
   // Checks a data batch (producer id >= 0, not control) before it is
   // appended. A retry of one of the producer's retained batches returns that
-  // batch (nothing is to be appended); nullopt means append it.
-  Result<std::optional<ProducerBatchMeta>, StorageError> check_data(
-      const ProducerBatch& batch, uint64_t verification_guard) const;
+  // batch (nothing is to be appended); nullopt means append it. Without
+  // `from_client` (a coordinator's write) duplicates and sequences are not
+  // checked, as in Kafka.
+  Result<std::optional<ProducerBatchMeta>, StorageError> check_data(const ProducerBatch& batch,
+                                                                    uint64_t verification_guard,
+                                                                    bool from_client = true) const;
   // Records an appended data batch at [first_offset, last_offset].
   void on_data(const ProducerBatch& batch, int64_t first_offset, int64_t last_offset);
 

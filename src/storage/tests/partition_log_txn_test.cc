@@ -103,6 +103,22 @@ TEST_F(PartitionLogTxnTest, IdempotentRetryReturnsTheOriginalOffsets) {
   EXPECT_TRUE(log->append(make_batch(1, 10)).ok());
 }
 
+TEST_F(PartitionLogTxnTest, CoordinatorWritesSkipSequenceChecks) {
+  auto log = open_log();
+  AppendOptions options{log->begin_txn_verification(5), AppendOrigin::kCoordinator};
+  auto first = log->append(batch(5, 0, 0, 1, true), options);
+  ASSERT_TRUE(first.ok());
+  // The same sequence again is a new write, not a retry.
+  auto second = log->append(batch(5, 0, 0, 1, true), options);
+  ASSERT_TRUE(second.ok());
+  EXPECT_FALSE(second->duplicate);
+  EXPECT_EQ(second->base_offset, first->base_offset + 1);
+  EXPECT_EQ(log->append(batch(5, 0, 0, 1, false), options).error(), StorageError::kInvalidTxnState);
+  options.verification_guard = log->begin_txn_verification(5);
+  EXPECT_EQ(log->append(batch(5, -1, 0, 1, true), options).error(),
+            StorageError::kInvalidProducerEpoch);
+}
+
 TEST_F(PartitionLogTxnTest, LastStableOffsetAndAbortedList) {
   auto log = open_log();
   ASSERT_TRUE(log->append(batch(3, 0, 0)).ok());  // 0
