@@ -68,6 +68,24 @@ def kafka_error(exc_info):
     return e.args[0]
 
 
+def assert_fenced(p, who):
+    """commit_transaction fails with a fenced error that is fatal, at once or (librdkafka treats
+    a fenced Produce as abortable) when the transaction is then aborted."""
+    with pytest.raises(KafkaException) as ei:
+        p.commit_transaction(15)
+    err = kafka_error(ei)
+    print(f"\n[fencing] {who}'s commit: {err.name()} fatal={err.fatal()} abortable={err.txn_requires_abort()} "
+          f"({err.str()})")
+    assert err.code() in FENCED_CODES, f"{who}: not a fenced error: {err.name()} {err.str()}"
+    if not err.fatal():
+        assert err.txn_requires_abort(), f"{who}: neither fatal nor abortable: {err.name()} {err.str()}"
+        with pytest.raises(KafkaException) as ei:
+            p.abort_transaction(15)
+        err = kafka_error(ei)
+        print(f"[fencing] {who}'s abort: {err.name()} fatal={err.fatal()} ({err.str()})")
+        assert err.fatal() and err.code() in FENCED_CODES, f"{who}: abort after fencing: {err.name()} {err.str()}"
+
+
 def _make_topics(bootstrap, n, prefix, partitions=PARTITIONS):
     names = [unique_topic(f"{prefix}{i}") for i in range(n)]
     for t in names:
@@ -149,7 +167,10 @@ def test_send_offsets_visible_only_after_commit(txn_broker):
               f"after {time.monotonic() - t0:.1f}s")
         assert stable != {(src, 0): 7, (src, 1): 3}, "require_stable OffsetFetch returned pending offsets"
         p.commit_transaction(30)
-        assert _committed(bs, group, tps) == {(src, 0): 7, (src, 1): 3}
+        # EndTxn answers once the commit is decided; the markers that make the offsets
+        # visible are written right after.
+        wait_until(lambda: _committed(bs, group, tps) == {(src, 0): 7, (src, 1): 3}, 10,
+                   what="the transaction's offsets after the commit")
         assert _committed(bs, group, tps, "read_committed") == {(src, 0): 7, (src, 1): 3}
 
         p.begin_transaction()
@@ -178,12 +199,7 @@ def test_second_producer_fences_the_first(txn_broker):
     p2.commit_transaction(30)
 
     p1.produce(topic, value=b"p1-b", partition=0)
-    with pytest.raises(KafkaException) as ei:
-        p1.commit_transaction(15)
-    err = kafka_error(ei)
-    print(f"\n[fencing] first producer's commit: {err.name()} fatal={err.fatal()} ({err.str()})")
-    assert err.fatal(), f"not fatal: {err.name()} {err.str()}"
-    assert err.code() in FENCED_CODES, f"not a fenced error: {err.name()} {err.str()}"
+    assert_fenced(p1, "first producer")
 
     assert values(read_to_end(bs, [(topic, 0)], "read_committed")[(topic, 0)]) == [b"p2-a"]
     all_values = values(read_to_end(bs, [(topic, 0)], "read_uncommitted")[(topic, 0)])
@@ -194,7 +210,7 @@ def test_coordinator_aborts_a_timed_out_transaction(txn_broker):
     bs = txn_broker.bootstrap
     (topic,) = _make_topics(bs, 1, "txn-timeout", partitions=1)
     tid = unique_topic("tid-timeout")
-    p = txn_producer(bs, tid, transaction_timeout_ms=3000, message_timeout_ms=3000)
+    p = txn_producer(bs, tid, transaction_timeout_ms=3000, message_timeout_ms=3000, socket_timeout_ms=3000)
     p.begin_transaction()
     for i in range(5):
         p.produce(topic, value=f"stalled-{i}".encode(), partition=0)
@@ -208,8 +224,9 @@ def test_coordinator_aborts_a_timed_out_transaction(txn_broker):
     took = time.monotonic() - t_written
     print(f"\n[txn timeout] aborted {took:.1f}s after the records were written (timeout 3 s)")
     assert took >= 2.0, f"aborted after {took:.1f}s, before its 3 s timeout"
-    (d,) = kafka_wire.describe_transactions(bs, [tid])
-    assert d["error"] == 0 and d["state"] in ("CompleteAbort", "Empty"), f"after the timeout: {d}"
+    # The markers are written before the CompleteAbort record, so the state may lag a little.
+    wait_until(lambda: kafka_wire.describe_transactions(bs, [tid])[0]["state"] == "CompleteAbort", 10,
+               what=f"CompleteAbort ({kafka_wire.describe_transactions(bs, [tid])})")
 
     other = txn_producer(bs, unique_topic("tid-after"))
     other.begin_transaction()
@@ -229,11 +246,7 @@ def test_coordinator_aborts_a_timed_out_transaction(txn_broker):
         c.close()
     assert got == [b"after"] and pos == 8, f"read_committed consumer read {got}, position {pos} (HW 8)"
 
-    with pytest.raises(KafkaException) as ei:
-        p.commit_transaction(15)
-    err = kafka_error(ei)
-    print(f"[txn timeout] the stalled producer's commit: {err.name()} fatal={err.fatal()} ({err.str()})")
-    assert err.fatal() and err.code() in FENCED_CODES, f"stalled producer not fenced: {err.name()} {err.str()}"
+    assert_fenced(p, "the stalled producer")
 
 
 def test_list_offsets_read_committed_is_the_lso(txn_broker):
@@ -264,7 +277,8 @@ def test_list_offsets_read_committed_is_the_lso(txn_broker):
     got = [b["last_offset"] for b in kafka_wire.parse_batches(f["records"])]
     assert got and max(got) < 3, f"read_committed Fetch returned batches up to {got} past the LSO 3"
     p.commit_transaction(30)
-    assert kafka_wire.list_offsets_v2(bs, topic, 0, -1, kafka_wire.READ_COMMITTED) == (0, -1, 8)
+    wait_until(lambda: kafka_wire.list_offsets_v2(bs, topic, 0, -1, kafka_wire.READ_COMMITTED) == (0, -1, 8), 10,
+               what="the LSO at 8 after the commit marker")
     assert values(read_to_end(bs, [(topic, 0)], "read_committed")[(topic, 0)]) == (
         [f"plain-{i}".encode() for i in range(3)] + [f"open-{i}".encode() for i in range(4)])
 
@@ -315,8 +329,11 @@ def test_transaction_admin_apis(txn_broker):
     assert parts[2] == (0, []), parts[2]
 
     p.commit_transaction(30)
+    # EndTxn answers in PrepareCommit; CompleteCommit follows once the markers are written.
+    wait_until(lambda: kafka_wire.describe_transactions(bs, [tid])[0]["state"] == "CompleteCommit", 10,
+               what=f"CompleteCommit ({kafka_wire.describe_transactions(bs, [tid])})")
     (d,) = kafka_wire.describe_transactions(bs, [tid])
-    assert d["state"] == "CompleteCommit" and d["topics"] == {}, d
+    assert d["topics"] == {}, d
     err, _, listed = kafka_wire.list_transactions(bs, producer_ids=[pid])
     assert (err, listed) == (0, [(tid, pid, "CompleteCommit")])
     for part in (0, 1):

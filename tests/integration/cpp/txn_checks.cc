@@ -114,8 +114,14 @@ void CommitAndAbort(Checker& c, const std::string& bs) {
     if (commit && !Ok(c, p->commit_transaction(30000), "commit_transaction " + tag)) return;
     if (!commit && !Ok(c, p->abort_transaction(30000), "abort_transaction " + tag)) return;
   }
-  error.clear();
-  const Values rc = ReadToEnd(bs, topic, 0, "read_committed", &error);
+  // commit_transaction returns once the commit is decided; the marker that ends the last
+  // transaction (and moves the last stable offset past it) is written right after.
+  Values rc;
+  for (const int64_t until = NowMs() + 10000; NowMs() < until;) {
+    error.clear();
+    rc = ReadToEnd(bs, topic, 0, "read_committed", &error);
+    if (rc == committed) break;
+  }
   c.Expect(error.empty(), error);
   c.Expect(rc == committed, "read_committed read " + Join(rc) + ", expected " + Join(committed));
   error.clear();

@@ -154,7 +154,8 @@ test('sendOffsets: the group offsets follow the transaction outcome', LIMIT, asy
     })
     assert.deepEqual(await offsets(), { 0: -1, 1: -1 }, 'offsets of an open transaction are visible')
     await txn.commit()
-    assert.deepEqual(await offsets(), { 0: 5, 1: 2 }, 'offsets after the commit')
+    // EndTxn answers once the commit is decided; the markers that make the offsets visible follow.
+    await waitFor(async () => JSON.stringify(await offsets()) === JSON.stringify({ 0: 5, 1: 2 }), 'offsets after the commit', 10000)
 
     const txn2 = await producer.transaction()
     await txn2.send({ topic: output, messages: [{ value: 'out-2' }] })
