@@ -64,7 +64,7 @@ storage::PartitionLog* GroupShard::log_of(int32_t partition) {
 }
 
 void GroupShard::write(int32_t partition, std::vector<cg::CoordinatorRecord> records,
-                       std::function<void(ErrorCode)> done) {
+                       std::function<void(ErrorCode)> done, const cg::BatchProducer* producer) {
   auto fail_later = [this, &done](ErrorCode e) {
     broker_.shards().post(shard_, [done = std::move(done), e] { done(e); });
   };
@@ -78,22 +78,65 @@ void GroupShard::write(int32_t partition, std::vector<cg::CoordinatorRecord> rec
     if (r.value) out.value = std::string(r.value->begin(), r.value->end());
     out.timestamp = now;
   }
+  storage::AppendOptions options;
+  if (producer != nullptr) {
+    // TxnOffsetCommit: one transactional batch of the producer, written as a
+    // coordinator's (no sequence: Kafka's NO_SEQUENCE and AppendOrigin
+    // COORDINATOR; the producer's epoch is still checked). The transaction
+    // is not verified with its coordinator here (Kafka checks only
+    // authorization), so the batch carries a guard of its own.
+    spec.transactional = true;
+    spec.producer_id = producer->id;
+    spec.producer_epoch = producer->epoch;
+    spec.base_sequence = -1;
+    options.origin = storage::AppendOrigin::kCoordinator;
+    options.verification_guard = log->begin_txn_verification(producer->id);
+  }
   const std::vector<uint8_t> batch = record::build_batch(spec);
   if (batch.size() > static_cast<size_t>(broker_.config().message_max_bytes)) {
     log::warn("group coordinator: {} bytes of records for {}-{} exceed message.max.bytes",
               batch.size(), kOffsetsTopic, partition);
     return fail_later(ErrorCode::kRecordListTooLarge);
   }
-  auto appended = log->append(batch);
+  auto appended = log->append(batch, options);
   if (!appended.ok()) {
     log::warn("group coordinator: append to {}-{} failed: {}", kOffsetsTopic, partition,
               storage::error_name(appended.error()));
     return fail_later(to_error_code(appended.error()));
   }
+  GREGOR_ASSERT(!appended->duplicate, "a coordinator batch taken for a retry");
   log->when_durable(appended->last_offset + 1,
                     [done = std::move(done)](std::optional<storage::StorageError> e) {
                       done(e ? to_error_code(*e) : ErrorCode::kNone);
                     });
+}
+
+// A transactional batch's offset commits stay pending for its producer until
+// that producer's COMMIT or ABORT marker (a control batch whose first record
+// key is int16 version, int16 type: 0 abort, 1 commit).
+void GroupShard::replay_batch(int32_t partition, record::BatchRecords& batch) {
+  const record::BatchHeaderView header = batch.header();
+  const int64_t txn_producer = header.is_transactional() ? header.producer_id() : -1;
+  record::RecordView rec;
+  if (header.is_control()) {
+    auto more = batch.next(rec);
+    if (txn_producer < 0 || !more.ok() || !*more || !rec.key || rec.key->size() < 4) return;
+    const auto type = static_cast<int16_t>(((*rec.key)[2] << 8) | (*rec.key)[3]);
+    if (type == static_cast<int16_t>(record::ControlType::kCommit) ||
+        type == static_cast<int16_t>(record::ControlType::kAbort))
+      coordinator_.replay_marker(partition, txn_producer,
+                                 type == static_cast<int16_t>(record::ControlType::kCommit));
+    return;
+  }
+  while (true) {
+    auto more = batch.next(rec);
+    if (!more.ok() || !*more) break;
+    if (!rec.key) continue;
+    auto replayed = coordinator_.replay(partition, *rec.key, rec.value, txn_producer);
+    if (!replayed.ok())
+      log::warn("group coordinator: skipping record at {}-{} offset {}: {}", kOffsetsTopic,
+                partition, rec.offset, replayed.error());
+  }
 }
 
 void GroupShard::load(const Uuid& topic_id, int32_t partition) {
@@ -130,17 +173,7 @@ void GroupShard::load_step(Uuid topic_id, int32_t partition, int64_t offset) {
       continue;
     }
     next = batch->header().last_offset() + 1;
-    if (batch->header().is_control()) continue;
-    record::RecordView rec;
-    while (true) {
-      auto more = batch->next(rec);
-      if (!more.ok() || !*more) break;
-      if (!rec.key) continue;
-      auto replayed = coordinator_.replay(partition, *rec.key, rec.value);
-      if (!replayed.ok())
-        log::warn("group coordinator: skipping record at {}-{} offset {}: {}", kOffsetsTopic,
-                  partition, rec.offset, replayed.error());
-    }
+    replay_batch(partition, *batch);
   }
   if (next <= offset) {
     log::error("group coordinator: no progress reading {}-{} at offset {}", kOffsetsTopic,

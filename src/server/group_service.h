@@ -20,6 +20,9 @@
 namespace gregor::storage {
 class PartitionLog;
 }
+namespace gregor::record {
+class BatchRecords;
+}
 
 namespace gregor::server {
 
@@ -43,7 +46,8 @@ class GroupShard final : public coordinator::group::RecordWriter {
 
   coordinator::group::GroupCoordinator& coordinator() { return coordinator_; }
   void write(int32_t partition, std::vector<coordinator::group::CoordinatorRecord> records,
-             std::function<void(ErrorCode)> done) override;
+             std::function<void(ErrorCode)> done,
+             const coordinator::group::BatchProducer* producer) override;
   // Replays partition `partition` of __consumer_offsets (topic `topic_id`) in
   // steps, so requests keep flowing; its groups answer
   // COORDINATOR_LOAD_IN_PROGRESS until the end.
@@ -53,6 +57,7 @@ class GroupShard final : public coordinator::group::RecordWriter {
  private:
   void schedule(int64_t monotonic_ms);
   void load_step(Uuid topic_id, int32_t partition, int64_t offset);
+  void replay_batch(int32_t partition, record::BatchRecords& batch);
   storage::PartitionLog* log_of(int32_t partition);
 
   Broker& broker_;

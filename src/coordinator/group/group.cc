@@ -104,6 +104,31 @@ bool Group::protocols_equal(const Member& m, const std::vector<MemberProtocol>& 
   return true;
 }
 
+void Group::put_offset_if_newer(const TopicPartition& tp, CommittedOffset c) {
+  auto it = offsets.find(tp);
+  if (it == offsets.end()) {
+    offsets.emplace(tp, std::move(c));
+  } else if (it->second.record_order < c.record_order) {
+    it->second = std::move(c);
+  }
+}
+
+bool Group::complete_txn_offsets(int64_t producer_id, bool commit) {
+  auto it = pending_txn_offsets.find(producer_id);
+  if (it == pending_txn_offsets.end()) return false;
+  PendingOffsets pending = std::move(it->second);
+  pending_txn_offsets.erase(it);
+  if (commit)
+    for (auto& [tp, c] : pending) put_offset_if_newer(tp, std::move(c));
+  return true;
+}
+
+bool Group::has_pending_txn_offset(const TopicPartition& tp) const {
+  for (const auto& [pid, pending] : pending_txn_offsets)
+    if (pending.count(tp) > 0) return true;
+  return false;
+}
+
 void Group::remove_member(const std::string& member_id) {
   auto it = members.find(member_id);
   if (it == members.end()) return;

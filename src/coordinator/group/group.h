@@ -30,7 +30,14 @@ struct CommittedOffset {
   std::string metadata;
   int64_t commit_timestamp = -1;  // wall ms
   int64_t expire_timestamp = -1;  // wall ms; -1: by the group's retention rule
+  // Where its record sits in the partition's log order (not an offset; larger
+  // = later). Kafka keeps a transactional commit only if no later record has
+  // committed the partition by the time its transaction commits.
+  int64_t record_order = -1;
 };
+
+// Offsets of one producer's open transaction, by partition.
+using PendingOffsets = std::map<TopicPartition, CommittedOffset>;
 
 class Group {
  public:
@@ -55,6 +62,9 @@ class Group {
   std::map<std::string, std::string> static_members;  // group.instance.id -> member id
   std::map<std::string, int64_t> pending_members;     // KIP-394 ids -> expiry (monotonic)
   std::map<TopicPartition, CommittedOffset> offsets;
+  // Transactional offsets waiting for their transaction's marker, by producer
+  // id (Kafka's pendingTransactionalOffsetCommits): not visible to OffsetFetch.
+  std::map<int64_t, PendingOffsets> pending_txn_offsets;
 
   // Timers (monotonic ms, -1 = none).
   int64_t join_deadline = -1;      // PreparingRebalance: the join phase ends
@@ -85,6 +95,17 @@ class Group {
   // The protocol every member supports that gets most first-choice votes.
   std::string select_protocol() const;
   bool protocols_equal(const Member& m, const std::vector<MemberProtocol>& protocols) const;
+
+  // Stores `c` as the committed offset of `tp` unless the current one was
+  // written later (its record_order is larger).
+  void put_offset_if_newer(const TopicPartition& tp, CommittedOffset c);
+  // The producer's transaction ended (Kafka's completePendingTxnOffsetCommit):
+  // on commit its pending offsets become committed (put_offset_if_newer), on
+  // abort they are dropped. False if the producer had none here.
+  bool complete_txn_offsets(int64_t producer_id, bool commit);
+  bool has_pending_txn_offset(const TopicPartition& tp) const;
+  // No members, no committed or pending offsets: nothing worth keeping.
+  bool has_offsets() const { return !offsets.empty() || !pending_txn_offsets.empty(); }
 
   // Removes a member (and its static mapping); clears the leader if it was.
   void remove_member(const std::string& member_id);

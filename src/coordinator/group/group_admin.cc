@@ -78,7 +78,13 @@ void GroupCoordinator::delete_group(const std::string& group_id,
   if (g == nullptr || g->is(GroupState::kDead)) return done(ErrorCode::kGroupIdNotFound);
   if (!g->is(GroupState::kEmpty)) return done(ErrorCode::kNonEmptyGroup);
   std::vector<CoordinatorRecord> records;
-  for (const auto& [tp, c] : g->offsets) records.push_back(offset_tombstone(group_id, tp));
+  std::set<TopicPartition> tps;
+  for (const auto& [tp, c] : g->offsets) tps.insert(tp);
+  // Pending transactional offsets go too (Kafka's deleteAllOffsets): their
+  // tombstones stop a replay from committing them at the marker.
+  for (const auto& [pid, pending] : g->pending_txn_offsets)
+    for (const auto& [tp, c] : pending) tps.insert(tp);
+  for (const auto& tp : tps) records.push_back(offset_tombstone(group_id, tp));
   records.push_back(group_tombstone(group_id));
   // Dead while the tombstones are written: requests for it wait for a new group.
   g->set_state(GroupState::kDead, now_ms());

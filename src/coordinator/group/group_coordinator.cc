@@ -29,8 +29,14 @@ void GroupCoordinator::begin_loading(int32_t partition) {
 }
 
 Result<Ok, std::string> GroupCoordinator::replay(int32_t partition, std::span<const uint8_t> key,
-                                                 std::optional<std::span<const uint8_t>> value) {
-  return replay_record(key, value, partition, now_ms(), loading_[partition]);
+                                                 std::optional<std::span<const uint8_t>> value,
+                                                 int64_t txn_producer_id) {
+  const ReplayContext ctx{next_record_order_++, txn_producer_id};
+  return replay_record(key, value, partition, now_ms(), ctx, loading_[partition]);
+}
+
+void GroupCoordinator::replay_marker(int32_t partition, int64_t producer_id, bool commit) {
+  replay_txn_marker(producer_id, commit, loading_[partition]);
 }
 
 void GroupCoordinator::finish_loading(int32_t partition) {
@@ -40,6 +46,8 @@ void GroupCoordinator::finish_loading(int32_t partition) {
   size_t count = 0;
   for (auto& [id, g] : loaded) {
     for (auto& [mid, m] : g.members) m.heartbeat_deadline = now + m.session_timeout_ms;
+    // Transactions without a marker yet: their coordinator will send it.
+    for (const auto& [pid, pending] : g.pending_txn_offsets) txn_producer_groups_[pid].insert(id);
     auto [it, inserted] = groups_.insert_or_assign(id, std::move(g));
     reschedule(it->second);
     ++count;
@@ -103,7 +111,7 @@ void GroupCoordinator::erase_if_unused(const std::string& group_id) {
   if (it == groups_.end()) return;
   const Group& g = it->second;
   if (g.is(GroupState::kEmpty) && g.members.empty() && g.pending_members.empty() &&
-      g.offsets.empty() && g.generation == 0)
+      !g.has_offsets() && g.generation == 0)
     groups_.erase(it);
 }
 

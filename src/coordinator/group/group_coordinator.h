@@ -40,13 +40,25 @@
 
 namespace gregor::coordinator::group {
 
-// Appends records to a partition of __consumer_offsets. `done` runs later on
-// the coordinator's thread: NONE once the records are durable, else the error.
+// The producer whose transaction a batch of coordinator records belongs to
+// (TxnOffsetCommit).
+struct BatchProducer {
+  int64_t id = -1;
+  int16_t epoch = -1;
+};
+
+// Appends records to a partition of __consumer_offsets, as one batch, in the
+// order of the calls (the coordinator relies on that order matching the log's).
+// `done` runs later on the coordinator's thread: NONE once the records are
+// durable, else the error. With `producer`, the batch is transactional and
+// carries that producer id and epoch (base sequence -1: a coordinator batch,
+// not sequence-checked); the transaction's marker later commits or aborts it.
 class RecordWriter {
  public:
   virtual ~RecordWriter() = default;
   virtual void write(int32_t partition, std::vector<CoordinatorRecord> records,
-                     std::function<void(ErrorCode)> done) = 0;
+                     std::function<void(ErrorCode)> done,
+                     const BatchProducer* producer = nullptr) = 0;
 };
 
 // Kafka's partition for a group: abs(Java String.hashCode(group id)) mod n.
@@ -75,12 +87,29 @@ struct CommitRequest {
   int16_t version = 0;
   std::vector<CommitEntry> entries;
 };
+// TxnOffsetCommit: offsets committed as part of a producer's transaction.
+// generation -1, empty member id and no instance id (always so before v3):
+// no membership check.
+struct TxnCommitRequest {
+  std::string group_id;
+  int64_t producer_id = -1;
+  int16_t producer_epoch = -1;
+  int32_t generation = -1;
+  std::string member_id;
+  std::optional<std::string> instance_id;
+  int16_t version = 0;
+  std::vector<CommitEntry> entries;
+};
+
 // One error per entry, in order.
 using CommitCallback = std::function<void(std::vector<ErrorCode>)>;
 
 struct FetchedOffsets {
   ErrorCode error = ErrorCode::kNone;
   std::vector<std::pair<TopicPartition, CommittedOffset>> offsets;
+  // With require_stable: the partitions among `offsets` that have pending
+  // transactional offsets; they answer UNSTABLE_OFFSET_COMMIT with offset -1.
+  std::set<TopicPartition> unstable;
 };
 
 struct OffsetDeleteResult {
@@ -101,10 +130,15 @@ class GroupCoordinator {
 
   // Partition lifecycle. replay() takes the records of the partition in
   // offset order; a record it cannot decode is an error (the caller logs it
-  // and goes on, as Kafka does).
+  // and goes on, as Kafka does). `txn_producer_id` >= 0: the record is in a
+  // transactional batch of that producer, so its offset commit stays pending
+  // until replay_marker() sees that producer's COMMIT or ABORT marker
+  // (transactions without a marker by the end stay pending after loading).
   void begin_loading(int32_t partition);
   Result<Ok, std::string> replay(int32_t partition, std::span<const uint8_t> key,
-                                 std::optional<std::span<const uint8_t>> value);
+                                 std::optional<std::span<const uint8_t>> value,
+                                 int64_t txn_producer_id = -1);
+  void replay_marker(int32_t partition, int64_t producer_id, bool commit);
   void finish_loading(int32_t partition);
   // Drops the partition's groups; parked requests get NOT_COORDINATOR.
   void unload(int32_t partition);
@@ -122,9 +156,21 @@ class GroupCoordinator {
 
   // Offsets.
   void commit(const CommitRequest& req, CommitCallback done);
-  // `partitions` nullopt: every committed offset of the group.
+  // TxnOffsetCommit: validates as Kafka does, writes the offsets as one
+  // transactional batch of the producer and, once durable, answers; they stay
+  // pending (invisible to fetch_offsets) until complete_txn().
+  void txn_commit(const TxnCommitRequest& req, CommitCallback done);
+  // A COMMIT (commit = true) or ABORT marker of `producer_id` is durable in
+  // `partition`: that producer's pending offsets in the partition's groups are
+  // committed (each unless a commit written later to the log already replaced
+  // it, Kafka's rule) or dropped.
+  void complete_txn(int32_t partition, int64_t producer_id, bool commit);
+  // `partitions` nullopt: every committed offset of the group. require_stable
+  // (OffsetFetch v7+): partitions with pending transactional offsets are
+  // listed in `unstable`.
   FetchedOffsets fetch_offsets(const std::string& group_id,
-                               const std::optional<std::vector<TopicPartition>>& partitions);
+                               const std::optional<std::vector<TopicPartition>>& partitions,
+                               bool require_stable = false);
   void delete_offsets(const std::string& group_id, const std::vector<TopicPartition>& partitions,
                       std::function<void(OffsetDeleteResult)> done);
 
@@ -179,6 +225,11 @@ class GroupCoordinator {
   void expire(Group& g, int64_t now);
   void expire_offsets();
 
+  // Offsets (group_offsets.cc, group_txn_offsets.cc).
+  ErrorCode validate_txn_commit(Group& g, const TxnCommitRequest& req) const;
+  void finish_txn_write(const std::string& group_id, int64_t producer_id,
+                        const std::vector<TopicPartition>& tps, int64_t order, ErrorCode e);
+
   int64_t now_ms() const { return clock_.now_ms(); }
   int64_t mono_ms() const { return clock_.monotonic_ms(); }
 
@@ -191,6 +242,12 @@ class GroupCoordinator {
   GroupMap groups_;
   std::multimap<int64_t, std::string> timers_;  // deadline -> group id
   int64_t next_retention_check_ = 0;
+  // Stamps records in the order they reach the log (replay, then writes), for
+  // Kafka's "the later offset commit record wins" rule (CommittedOffset::record_order).
+  int64_t next_record_order_ = 0;
+  // Groups with pending transactional offsets, by producer id (entries may be
+  // stale: a group that is gone or has nothing of that producer is skipped).
+  std::map<int64_t, std::set<std::string>> txn_producer_groups_;
 };
 
 }  // namespace gregor::coordinator::group

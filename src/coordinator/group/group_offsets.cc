@@ -35,6 +35,7 @@ void GroupCoordinator::commit(const CommitRequest& req, CommitCallback done) {
   }
 
   const int64_t now = now_ms();
+  const int64_t order = next_record_order_++;
   auto errors = std::make_shared<std::vector<ErrorCode>>(req.entries.size(), ErrorCode::kNone);
   std::vector<std::pair<size_t, CommittedOffset>> accepted;
   std::vector<CoordinatorRecord> records;
@@ -55,6 +56,7 @@ void GroupCoordinator::commit(const CommitRequest& req, CommitCallback done) {
     } else if (req.version == 1 && e.commit_timestamp >= 0) {
       c.expire_timestamp = c.commit_timestamp + config_.offsets_retention_ms;
     }
+    c.record_order = order;
     records.push_back(offset_commit_record(req.group_id, e.tp, c));
     accepted.emplace_back(i, std::move(c));
   }
@@ -67,8 +69,10 @@ void GroupCoordinator::commit(const CommitRequest& req, CommitCallback done) {
                   if (e == ErrorCode::kNone) {
                     Group* g = find_group(group_id);
                     if (g == nullptr) g = &create_group(group_id, partition);
+                    // A transaction that committed meanwhile with a record
+                    // written after this one keeps its offset (Kafka's rule).
                     for (size_t k = 0; k < accepted.size(); ++k)
-                      g->offsets[tps[k]] = std::move(accepted[k].second);
+                      g->put_offset_if_newer(tps[k], std::move(accepted[k].second));
                   } else {
                     for (const auto& a : accepted)
                       (*errors)[a.first] =
@@ -79,14 +83,25 @@ void GroupCoordinator::commit(const CommitRequest& req, CommitCallback done) {
 }
 
 FetchedOffsets GroupCoordinator::fetch_offsets(
-    const std::string& group_id, const std::optional<std::vector<TopicPartition>>& partitions) {
+    const std::string& group_id, const std::optional<std::vector<TopicPartition>>& partitions,
+    bool require_stable) {
   FetchedOffsets out;
   out.error = group_error(group_id);
   if (out.error != ErrorCode::kNone) return out;
   const Group* g = find(group_id);
+  // Kafka answers UNSTABLE_OFFSET_COMMIT (offset -1) for a partition whose
+  // offset an open transaction may still change.
+  auto add = [&](const TopicPartition& tp, const CommittedOffset& c) {
+    if (require_stable && g != nullptr && g->has_pending_txn_offset(tp)) {
+      out.unstable.insert(tp);
+      out.offsets.emplace_back(tp, CommittedOffset{});
+    } else {
+      out.offsets.emplace_back(tp, c);
+    }
+  };
   if (!partitions) {
     if (g != nullptr)
-      for (const auto& [tp, c] : g->offsets) out.offsets.emplace_back(tp, c);
+      for (const auto& [tp, c] : g->offsets) add(tp, c);
     return out;
   }
   for (const auto& tp : *partitions) {
@@ -95,7 +110,7 @@ FetchedOffsets GroupCoordinator::fetch_offsets(
       auto it = g->offsets.find(tp);
       if (it != g->offsets.end()) c = it->second;
     }
-    out.offsets.emplace_back(tp, std::move(c));
+    add(tp, c);
   }
   return out;
 }
@@ -122,9 +137,14 @@ void GroupCoordinator::delete_offsets(const std::string& group_id,
   for (size_t i = 0; i < partitions.size(); ++i) {
     if (subscribed && subscribed->count(partitions[i].first) > 0) {
       result.partitions[i] = ErrorCode::kGroupSubscribedToTopic;
-    } else if (g->offsets.erase(partitions[i]) > 0) {
-      records.push_back(offset_tombstone(group_id, partitions[i]));
+      continue;
     }
+    if (g->offsets.erase(partitions[i]) == 0) continue;
+    // The tombstone also forgets the partition's pending transactional
+    // offsets, here as in a replay (Kafka's coordinator replays it so).
+    for (auto& [pid, pending] : g->pending_txn_offsets) pending.erase(partitions[i]);
+    std::erase_if(g->pending_txn_offsets, [](const auto& kv) { return kv.second.empty(); });
+    records.push_back(offset_tombstone(group_id, partitions[i]));
   }
   if (records.empty()) return done(std::move(result));
   writer_.write(g->partition(), std::move(records),
@@ -167,7 +187,7 @@ void GroupCoordinator::expire_offsets() {
       by_partition[g.partition()].push_back(offset_tombstone(id, it->first));
       it = g.offsets.erase(it);
     }
-    if (g.is(GroupState::kEmpty) && g.offsets.empty() && g.members.empty() &&
+    if (g.is(GroupState::kEmpty) && !g.has_offsets() && g.members.empty() &&
         g.pending_members.empty()) {
       by_partition[g.partition()].push_back(group_tombstone(id));
       dead.push_back(id);

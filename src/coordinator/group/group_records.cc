@@ -46,21 +46,42 @@ Group& group_of(GroupMap& groups, const std::string& id, int32_t partition, int6
   return it->second;
 }
 
+// A group that exists only because of offsets, and has none left.
+bool unused(const Group& g) {
+  return !g.has_offsets() && g.is(GroupState::kEmpty) && g.generation == 0 && !g.protocol_type;
+}
+
+void replay_offset_tombstone(const std::string& group, const TopicPartition& tp,
+                             const ReplayContext& ctx, GroupMap& groups) {
+  auto it = groups.find(group);
+  if (it == groups.end()) return;
+  Group& g = it->second;
+  if (ctx.txn_producer_id >= 0) {
+    auto pending = g.pending_txn_offsets.find(ctx.txn_producer_id);
+    if (pending != g.pending_txn_offsets.end()) {
+      pending->second.erase(tp);
+      if (pending->second.empty()) g.pending_txn_offsets.erase(pending);
+    }
+  } else {
+    // As the live coordinator (OffsetDelete, DeleteGroups), a plain tombstone
+    // also forgets the partition's pending transactional offsets.
+    g.offsets.erase(tp);
+    for (auto& [pid, pending] : g.pending_txn_offsets) pending.erase(tp);
+    std::erase_if(g.pending_txn_offsets, [](const auto& kv) { return kv.second.empty(); });
+  }
+  if (unused(g)) groups.erase(it);
+}
+
 Result<Ok, std::string> replay_offset(ByteReader& key_reader,
                                       std::optional<std::span<const uint8_t>> value,
-                                      int32_t partition, int64_t now_ms, GroupMap& groups) {
+                                      int32_t partition, int64_t now_ms, const ReplayContext& ctx,
+                                      GroupMap& groups) {
   protocol::OffsetCommitKey key;
   key.decode(key_reader, 1);
   if (!key_reader.ok()) return Err(std::string("undecodable offset commit key"));
   TopicPartition tp{key.topic, key.partition};
   if (!value) {
-    auto it = groups.find(key.group);
-    if (it != groups.end()) {
-      it->second.offsets.erase(tp);
-      if (it->second.offsets.empty() && it->second.is(GroupState::kEmpty) &&
-          it->second.generation == 0 && !it->second.protocol_type)
-        groups.erase(it);
-    }
+    replay_offset_tombstone(key.group, tp, ctx, groups);
     return Ok{};
   }
   ByteReader r(*value);
@@ -70,12 +91,17 @@ Result<Ok, std::string> replay_offset(ByteReader& key_reader,
   protocol::OffsetCommitValue v;
   v.decode(r, version);
   if (!r.ok()) return Err(std::string("undecodable offset commit value"));
-  CommittedOffset& out = group_of(groups, key.group, partition, now_ms).offsets[tp];
+  Group& g = group_of(groups, key.group, partition, now_ms);
+  // A later record always replaces an earlier one of the same kind; only a
+  // transaction's completion weighs record order (Group::put_offset_if_newer).
+  CommittedOffset& out =
+      ctx.txn_producer_id >= 0 ? g.pending_txn_offsets[ctx.txn_producer_id][tp] : g.offsets[tp];
   out.offset = v.offset;
   out.leader_epoch = v.leader_epoch;
   out.metadata = v.metadata;
   out.commit_timestamp = v.commit_timestamp;
   out.expire_timestamp = v.expire_timestamp;
+  out.record_order = ctx.record_order;
   return Ok{};
 }
 
@@ -88,12 +114,13 @@ Result<Ok, std::string> replay_group(ByteReader& key_reader,
   if (!value) {
     auto it = groups.find(key.group);
     if (it == groups.end()) return Ok{};
-    if (it->second.offsets.empty()) {
+    if (!it->second.has_offsets()) {
       groups.erase(it);
     } else {
       // Offsets outlived their group record: keep them in an empty group.
       Group fresh(key.group, partition, now_ms);
       fresh.offsets = std::move(it->second.offsets);
+      fresh.pending_txn_offsets = std::move(it->second.pending_txn_offsets);
       it->second = std::move(fresh);
     }
     return Ok{};
@@ -183,14 +210,25 @@ CoordinatorRecord group_tombstone(const std::string& group) {
 
 Result<Ok, std::string> replay_record(std::span<const uint8_t> key,
                                       std::optional<std::span<const uint8_t>> value,
-                                      int32_t partition, int64_t now_ms, GroupMap& groups) {
+                                      int32_t partition, int64_t now_ms, const ReplayContext& ctx,
+                                      GroupMap& groups) {
   ByteReader r(key);
   const int16_t version = r.i16();
   if (!r.ok()) return Err(std::string("record key shorter than its version"));
-  if (version == 0 || version == 1) return replay_offset(r, value, partition, now_ms, groups);
+  if (version == 0 || version == 1) return replay_offset(r, value, partition, now_ms, ctx, groups);
   if (version == 2) return replay_group(r, value, partition, now_ms, groups);
   if (version < 0) return Err(fmt::format("record key version {} unknown", version));
   return Ok{};  // KIP-848 / share group records: not kept by the classic coordinator
+}
+
+void replay_txn_marker(int64_t producer_id, bool commit, GroupMap& groups) {
+  for (auto it = groups.begin(); it != groups.end();) {
+    if (it->second.complete_txn_offsets(producer_id, commit) && unused(it->second)) {
+      it = groups.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 }  // namespace gregor::coordinator::group

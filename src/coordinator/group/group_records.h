@@ -31,12 +31,26 @@ CoordinatorRecord offset_tombstone(const std::string& group, const TopicPartitio
 CoordinatorRecord group_metadata_record(const Group& group);
 CoordinatorRecord group_tombstone(const std::string& group);
 
+// Where a replayed record sits: its place in the log order (stamped on the
+// offsets it sets, CommittedOffset::record_order) and, for a record of a
+// transactional batch, the producer whose transaction it belongs to.
+struct ReplayContext {
+  int64_t record_order = 0;
+  int64_t txn_producer_id = -1;
+};
+
 // Replays one record of partition `partition` into `groups` (by group id).
-// Record types this coordinator does not keep (KIP-848 and share groups) are
-// skipped. Errors describe an undecodable record.
+// An offset commit of a transactional batch becomes pending for its producer
+// (replay_txn_marker() completes it). Record types this coordinator does not
+// keep (KIP-848 and share groups) are skipped. Errors describe an undecodable
+// record.
 using GroupMap = std::map<std::string, Group>;
 Result<Ok, std::string> replay_record(std::span<const uint8_t> key,
                                       std::optional<std::span<const uint8_t>> value,
-                                      int32_t partition, int64_t now_ms, GroupMap& groups);
+                                      int32_t partition, int64_t now_ms, const ReplayContext& ctx,
+                                      GroupMap& groups);
+// Replays a COMMIT or ABORT marker of `producer_id`: its pending offsets in
+// `groups` are committed or dropped, as the live coordinator does.
+void replay_txn_marker(int64_t producer_id, bool commit, GroupMap& groups);
 
 }  // namespace gregor::coordinator::group

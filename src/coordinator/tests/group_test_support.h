@@ -19,23 +19,56 @@ class FakeWriter final : public RecordWriter {
     int32_t partition;
     std::vector<CoordinatorRecord> records;
     std::function<void(ErrorCode)> done;
+    std::optional<BatchProducer> producer;  // set for a transactional batch
   };
   void write(int32_t partition, std::vector<CoordinatorRecord> records,
-             std::function<void(ErrorCode)> done) override {
-    pending.push_back({partition, std::move(records), std::move(done)});
+             std::function<void(ErrorCode)> done, const BatchProducer* producer) override {
+    pending.push_back({partition, std::move(records), std::move(done),
+                       producer ? std::optional(*producer) : std::nullopt});
   }
+  // A batch of the partition's log: records (transactional with `producer`),
+  // or a transaction marker.
+  struct Batch {
+    std::vector<CoordinatorRecord> records;
+    std::optional<BatchProducer> producer;
+    std::optional<std::pair<int64_t, bool>> marker;  // producer id, commit
+  };
   // Completes every pending write with `e` (successful ones are kept in `log`).
   void flush(ErrorCode e = ErrorCode::kNone) {
     while (!pending.empty()) {
       Write w = std::move(pending.front());
       pending.pop_front();
-      if (e == ErrorCode::kNone)
+      if (e == ErrorCode::kNone) {
         for (auto& r : w.records) log.push_back(r);
+        batches.push_back({w.records, w.producer, std::nullopt});
+      }
       w.done(e);
     }
   }
+  // Records a durable COMMIT/ABORT marker of `producer_id` after the batches so far.
+  void append_marker(int64_t producer_id, bool commit) {
+    batches.push_back({{}, std::nullopt, std::pair(producer_id, commit)});
+  }
+  // Replays `batches` into partition 0 of `c`, as the broker replays the log.
+  void replay_into(GroupCoordinator& c) const {
+    c.begin_loading(0);
+    for (const Batch& b : batches) {
+      if (b.marker) {
+        c.replay_marker(0, b.marker->first, b.marker->second);
+        continue;
+      }
+      for (const auto& r : b.records) {
+        std::optional<std::span<const uint8_t>> value;
+        if (r.value) value = std::span<const uint8_t>(*r.value);
+        auto ok = c.replay(0, r.key, value, b.producer ? b.producer->id : -1);
+        GREGOR_ASSERT(ok.ok(), "replay of a record the coordinator wrote");
+      }
+    }
+    c.finish_loading(0);
+  }
   std::deque<Write> pending;
   std::vector<CoordinatorRecord> log;  // every durable record, in order
+  std::vector<Batch> batches;          // every durable batch and marker, in order
 };
 
 struct JoinArgs {
