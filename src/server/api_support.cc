@@ -27,6 +27,7 @@ constexpr ApiSupport kSupported[] = {
     {19, 0, 7},  // CreateTopics
     {20, 0, 6},  // DeleteTopics
     {21, 0, 2},  // DeleteRecords
+    {28, 0, 4},  // TxnOffsetCommit
     {32, 0, 4},  // DescribeConfigs
     {33, 0, 2},  // AlterConfigs
     {35, 0, 4},  // DescribeLogDirs

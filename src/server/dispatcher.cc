@@ -58,6 +58,8 @@ asio::awaitable<net::Response> Dispatcher::handle(net::Request& req) {
       co_return co_await handle_delete_topics(broker_, req);
     case 21:
       co_return co_await handle_delete_records(broker_, req);
+    case 28:
+      co_return co_await handle_txn_offset_commit(broker_, req);
     case 32:
       co_return co_await handle_describe_configs(broker_, req);
     case 33:

@@ -60,5 +60,6 @@ asio::awaitable<net::Response> handle_alter_configs(Broker&, net::Request&);
 asio::awaitable<net::Response> handle_incremental_alter_configs(Broker&, net::Request&);
 asio::awaitable<net::Response> handle_describe_log_dirs(Broker&, net::Request&);
 asio::awaitable<net::Response> handle_delete_records(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_txn_offset_commit(Broker&, net::Request&);
 
 }  // namespace gregor::server

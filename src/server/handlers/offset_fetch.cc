@@ -1,7 +1,8 @@
 // OffsetFetch (key 9), versions 0-9: one group (v0-7) or several (v8+), some
 // partitions or (v2+, topics null) every committed offset. A partition with no
-// committed offset answers offset -1. No transactions yet, so require_stable
-// never sees a pending commit.
+// committed offset answers offset -1. With require_stable (v7+), a partition
+// with transactional offsets not yet committed or aborted answers
+// UNSTABLE_OFFSET_COMMIT (the client retries), as Kafka does.
 #include <map>
 
 #include "protocol/messages/offset_fetch.h"
@@ -27,9 +28,10 @@ Partitions wanted(const std::optional<std::vector<Topic>>& topics) {
 }
 
 asio::awaitable<cg::FetchedOffsets> fetch(Broker& broker, const std::string& group,
-                                          const Partitions& partitions) {
-  GroupCall<cg::FetchedOffsets> run = [&group, &partitions](cg::GroupCoordinator& c) {
-    return c.fetch_offsets(group, partitions);
+                                          const Partitions& partitions, bool require_stable) {
+  GroupCall<cg::FetchedOffsets> run = [&group, &partitions,
+                                       require_stable](cg::GroupCoordinator& c) {
+    return c.fetch_offsets(group, partitions, require_stable);
   };
   auto got = co_await broker.groups().call<cg::FetchedOffsets>(group, std::move(run));
   if (!got) {
@@ -53,7 +55,11 @@ void fill(std::vector<TopicOut>& topics, const cg::FetchedOffsets& got, bool err
     p.committed_offset = c.offset;
     p.committed_leader_epoch = c.leader_epoch;
     p.metadata = c.metadata;
-    if (error_per_partition) p.error_code = to_wire(got.error);
+    if (error_per_partition) {
+      p.error_code = to_wire(got.error);
+    } else if (got.unstable.count(tp) > 0) {
+      p.error_code = to_wire(ErrorCode::kUnstableOffsetCommit);
+    }
   }
 }
 
@@ -66,7 +72,8 @@ asio::awaitable<net::Response> handle_offset_fetch(Broker& broker, net::Request&
   OffsetFetchResponse resp;
   if (version < 8) {
     const Partitions partitions = wanted(request.topics);
-    cg::FetchedOffsets got = co_await fetch(broker, request.group_id, partitions);
+    cg::FetchedOffsets got =
+        co_await fetch(broker, request.group_id, partitions, request.require_stable);
     if (got.error != ErrorCode::kNone && partitions) {
       // Report the group's error on every requested partition too (v0-1 have
       // no top-level error).
@@ -79,7 +86,7 @@ asio::awaitable<net::Response> handle_offset_fetch(Broker& broker, net::Request&
   }
   for (const auto& g : request.groups) {
     const Partitions partitions = wanted(g.topics);
-    cg::FetchedOffsets got = co_await fetch(broker, g.group_id, partitions);
+    cg::FetchedOffsets got = co_await fetch(broker, g.group_id, partitions, request.require_stable);
     auto& out = resp.groups.emplace_back();
     out.group_id = g.group_id;
     out.error_code = to_wire(got.error);
