@@ -16,7 +16,7 @@ constexpr ApiSupport kSupported[] = {
     {3, 0, 12},  // Metadata
     {8, 0, 9},   // OffsetCommit
     {9, 0, 9},   // OffsetFetch
-    {10, 0, 6},  // FindCoordinator (groups; transactions not yet)
+    {10, 0, 6},  // FindCoordinator
     {11, 0, 9},  // JoinGroup
     {12, 0, 4},  // Heartbeat
     {13, 0, 5},  // LeaveGroup
@@ -27,6 +27,11 @@ constexpr ApiSupport kSupported[] = {
     {19, 0, 7},  // CreateTopics
     {20, 0, 6},  // DeleteTopics
     {21, 0, 2},  // DeleteRecords
+    {22, 0, 5},  // InitProducerId
+    {24, 0, 5},  // AddPartitionsToTxn
+    {25, 0, 4},  // AddOffsetsToTxn
+    {26, 0, 4},  // EndTxn (v5 is KIP-890 part 2)
+    {27, 0, 1},  // WriteTxnMarkers
     {28, 0, 4},  // TxnOffsetCommit
     {32, 0, 4},  // DescribeConfigs
     {33, 0, 2},  // AlterConfigs
@@ -36,6 +41,9 @@ constexpr ApiSupport kSupported[] = {
     {44, 0, 1},  // IncrementalAlterConfigs
     {47, 0, 0},  // OffsetDelete
     {60, 0, 1},  // DescribeCluster
+    {61, 0, 0},  // DescribeProducers
+    {65, 0, 0},  // DescribeTransactions
+    {66, 0, 1},  // ListTransactions
 };
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "server/log_maintenance.h"
 #include "server/log_recovery.h"
 #include "server/topic_manager.h"
+#include "server/txn_service.h"
 
 namespace gregor::server {
 namespace {
@@ -50,6 +51,7 @@ Broker::Broker(config::BrokerConfig config, net::ShardSet& shards)
   }
   topic_manager_ = std::make_unique<TopicManager>(*this);
   groups_ = std::make_unique<GroupService>(*this);
+  txns_ = std::make_unique<TxnService>(*this);
   dispatcher_ = std::make_unique<Dispatcher>(*this);
 }
 
@@ -125,6 +127,7 @@ Result<Ok, std::string> Broker::start() {
   remove_orphan_dirs();
   if (auto opened = open_partitions(); !opened.ok()) return opened;
   groups_->start();
+  txns_->start();
   std::vector<storage::LogDirectory*> dirs;
   for (const auto& d : log_directories_) dirs.push_back(d.get());
   maintenance_ =
@@ -232,6 +235,7 @@ void Broker::remove_orphan_dirs() {
 
 void Broker::stop() {
   if (net_) net_->shutdown(std::chrono::seconds(10));
+  txns_->stop();
   groups_->stop();
   if (maintenance_) maintenance_->stop();
   if (cleaner_) cleaner_->stop();  // before the logs close: it may wait on a shard

@@ -32,6 +32,7 @@ namespace gregor::server {
 class TopicManager;
 class FetchSessionCache;
 class GroupService;
+class TxnService;
 class LogCleanerService;
 class LogMaintenance;
 class LogRecovery;
@@ -69,6 +70,7 @@ class Broker {
   metadata::MetadataStore& store() { return *store_; }
   TopicManager& topic_manager() { return *topic_manager_; }
   GroupService& groups() { return *groups_; }
+  TxnService& txns() { return *txns_; }
   // Retention, flush.ms and the checkpoint files (log_maintenance.h).
   LogMaintenance& maintenance() { return *maintenance_; }
   asio::any_io_executor controller_executor() { return controller_.get_executor(); }
@@ -106,6 +108,7 @@ class Broker {
   std::vector<std::unique_ptr<FetchSessionCache>> fetch_sessions_;
   std::unique_ptr<TopicManager> topic_manager_;
   std::unique_ptr<GroupService> groups_;
+  std::unique_ptr<TxnService> txns_;
   std::unique_ptr<LogMaintenance> maintenance_;
   std::unique_ptr<LogCleanerService> cleaner_;            // compaction (log_cleaner_service.h)
   std::vector<std::unique_ptr<LogRecovery>> recoveries_;  // one per shard: reopens stopped logs

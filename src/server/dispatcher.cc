@@ -58,6 +58,16 @@ asio::awaitable<net::Response> Dispatcher::handle(net::Request& req) {
       co_return co_await handle_delete_topics(broker_, req);
     case 21:
       co_return co_await handle_delete_records(broker_, req);
+    case 22:
+      co_return co_await handle_init_producer_id(broker_, req);
+    case 24:
+      co_return co_await handle_add_partitions_to_txn(broker_, req);
+    case 25:
+      co_return co_await handle_add_offsets_to_txn(broker_, req);
+    case 26:
+      co_return co_await handle_end_txn(broker_, req);
+    case 27:
+      co_return co_await handle_write_txn_markers(broker_, req);
     case 28:
       co_return co_await handle_txn_offset_commit(broker_, req);
     case 32:
@@ -76,6 +86,12 @@ asio::awaitable<net::Response> Dispatcher::handle(net::Request& req) {
       co_return co_await handle_offset_delete(broker_, req);
     case 60:
       co_return co_await handle_describe_cluster(broker_, req);
+    case 61:
+      co_return co_await handle_describe_producers(broker_, req);
+    case 65:
+      co_return co_await handle_describe_transactions(broker_, req);
+    case 66:
+      co_return co_await handle_list_transactions(broker_, req);
     default:
       co_return close_connection(req, "API advertised but has no handler");
   }

@@ -31,31 +31,38 @@ const TopicInfo* resolve(const TopicTable& table, const FetchTarget& t, bool by_
   return topic;
 }
 
+// Kafka's Log.read with FetchIsolation: read_uncommitted reads up to the high
+// watermark, read_committed up to the last stable offset and lists the aborted
+// transactions that overlap [fetch offset, last stable offset) (a superset of
+// the batches returned, which clients accept).
 void read_local(storage::PartitionLog& log, const FetchTarget& t, size_t limit, bool min_one,
-                PartitionRead& read) {
+                bool read_committed, PartitionRead& read) {
   read.high_watermark = log.high_watermark();
-  read.last_stable_offset = read.high_watermark;
+  read.last_stable_offset = log.last_stable_offset();
   read.log_start_offset = log.log_start_offset();
   read.records.is_null = false;
   if (t.fetch_offset < read.log_start_offset || t.fetch_offset > log.log_end_offset()) {
     read.error = ErrorCode::kOffsetOutOfRange;
     return;
   }
-  if (t.fetch_offset >= read.high_watermark) return;  // nothing visible yet
-  auto result = log.read(t.fetch_offset, read.high_watermark, limit, min_one);
+  const int64_t visible_end = read_committed ? read.last_stable_offset : read.high_watermark;
+  if (t.fetch_offset >= visible_end) return;  // nothing visible yet
+  auto result = log.read(t.fetch_offset, visible_end, limit, min_one);
   if (!result.ok()) {
     read.error = to_error_code(result.error());
     return;
   }
   read.bytes = result->size_bytes;
   read.records.chunks = std::move(result->chunks);
+  if (read_committed) read.aborted = log.aborted_transactions(t.fetch_offset, visible_end);
 }
 
 }  // namespace
 
 asio::awaitable<std::vector<PartitionRead>> read_partitions(Broker& broker,
                                                             const std::vector<FetchTarget>& targets,
-                                                            int32_t max_bytes, bool by_id) {
+                                                            int32_t max_bytes, bool by_id,
+                                                            bool read_committed) {
   std::vector<PartitionRead> reads(targets.size());
   auto table = broker.topics();
   size_t remaining = static_cast<size_t>(std::max(max_bytes, 0));
@@ -72,7 +79,7 @@ asio::awaitable<std::vector<PartitionRead>> read_partitions(Broker& broker,
       if (log == nullptr) {
         read.error = ErrorCode::kNotLeaderOrFollower;
       } else {
-        read_local(*log, t, limit, min_one, read);
+        read_local(*log, t, limit, min_one, read_committed, read);
       }
       return true;
     });

@@ -9,6 +9,7 @@
 #include "base/error_code.h"
 #include "protocol/records.h"
 #include "server/fetch_session.h"
+#include "storage/partition_log.h"
 
 namespace gregor::server {
 
@@ -22,15 +23,20 @@ struct PartitionRead {
   int64_t log_start_offset = -1;
   protocol::Records records;
   size_t bytes = 0;
+  // read_committed: the aborted transactions overlapping what was read.
+  std::vector<storage::AbortedTxn> aborted;
 };
 
 // Reads `targets` in order. `max_bytes` bounds the whole response and each
 // target's partition_max_bytes bounds that partition, except that the first
 // batch of the first partition with data is returned whole even when larger
 // (KIP-74), exactly as Kafka does. Topics are looked up by id when `by_id`.
+// `read_committed` reads only below the last stable offset and lists the
+// aborted transactions of that range.
 asio::awaitable<std::vector<PartitionRead>> read_partitions(Broker& broker,
                                                             const std::vector<FetchTarget>& targets,
-                                                            int32_t max_bytes, bool by_id);
+                                                            int32_t max_bytes, bool by_id,
+                                                            bool read_committed);
 
 // Returns when a readable target's high watermark moves past the one in
 // `reads`, or at `deadline`, whichever comes first.

@@ -42,6 +42,9 @@ MaintenanceSettings MaintenanceSettings::from(const config::BrokerConfig& config
   s.checkpoint_interval_ms =
       std::max<int64_t>(1, std::min(config.log_flush_offset_checkpoint_interval_ms,
                                     config.log_flush_start_offset_checkpoint_interval_ms));
+  s.producer_expiration_check_interval_ms =
+      std::max<int64_t>(config.producer_id_expiration_check_interval_ms, 1);
+  s.producer_expiration_ms = config.producer_id_expiration_ms;
   return s;
 }
 
@@ -54,9 +57,14 @@ class LogMaintenance::ShardTask : public std::enable_shared_from_this<ShardTask>
         shard_(shard),
         timer_(owner.broker_.shards().executor(shard)),
         next_retention_(now_ms() + owner.settings_.retention_check_interval_ms),
-        next_checkpoint_(now_ms() + owner.settings_.checkpoint_interval_ms) {}
+        next_checkpoint_(now_ms() + owner.settings_.checkpoint_interval_ms),
+        next_producer_expiry_(now_ms() + owner.settings_.producer_expiration_check_interval_ms) {}
 
-  void start() { arm(std::min(next_retention_, next_checkpoint_)); }
+  void start() { arm(next_due()); }
+
+  int64_t next_due() const {
+    return std::min({next_retention_, next_checkpoint_, next_producer_expiry_});
+  }
 
   void stop() {
     stopped_ = true;
@@ -69,6 +77,7 @@ class LogMaintenance::ShardTask : public std::enable_shared_from_this<ShardTask>
     int64_t now = 0;
     bool retention = false;
     bool checkpoint = false;
+    bool producer_expiry = false;
     std::vector<PartitionKey> keys;
     size_t next = 0;
     std::optional<int64_t> wake;  // earliest flush.ms or file-deletion deadline
@@ -90,9 +99,12 @@ class LogMaintenance::ShardTask : public std::enable_shared_from_this<ShardTask>
     pass->now = now_ms();
     pass->retention = pass->now >= next_retention_;
     pass->checkpoint = pass->now >= next_checkpoint_;
+    pass->producer_expiry = pass->now >= next_producer_expiry_;
     pass->keys = owner_.broker_.partitions_of(shard_).keys();
     if (pass->retention) next_retention_ = pass->now + owner_.settings_.retention_check_interval_ms;
     if (pass->checkpoint) next_checkpoint_ = pass->now + owner_.settings_.checkpoint_interval_ms;
+    if (pass->producer_expiry)
+      next_producer_expiry_ = pass->now + owner_.settings_.producer_expiration_check_interval_ms;
     run_batch(pass);
   }
 
@@ -123,6 +135,9 @@ class LogMaintenance::ShardTask : public std::enable_shared_from_this<ShardTask>
   void maintain_log(const PartitionKey& key, storage::PartitionLog& log,
                     const config::TopicConfig& config, Pass& pass) {
     if (pass.retention) log.apply_retention(retention_policy(config));
+    if (pass.producer_expiry)
+      log.expire_producers(SystemClock::instance().now_ms(),
+                           owner_.settings_.producer_expiration_ms);
     flush_if_due(key, log, config, pass);
     log.purge_deleted_segments();
     earliest(pass.wake, log.next_purge_ms());
@@ -152,7 +167,7 @@ class LogMaintenance::ShardTask : public std::enable_shared_from_this<ShardTask>
                                  LogCheckpoints::collect(owner_.broker_.partitions_of(shard_)));
       if (shard_ == 0) write_all();
     }
-    std::optional<int64_t> wake = std::min(next_retention_, next_checkpoint_);
+    std::optional<int64_t> wake = next_due();
     earliest(wake, pass.wake);
     arm(*wake);
   }
@@ -168,6 +183,7 @@ class LogMaintenance::ShardTask : public std::enable_shared_from_this<ShardTask>
   asio::steady_timer timer_;
   int64_t next_retention_;
   int64_t next_checkpoint_;
+  int64_t next_producer_expiry_;
   bool stopped_ = false;
   std::unordered_map<PartitionKey, int64_t, PartitionKeyHash> last_flush_;
 };

@@ -8,6 +8,8 @@
 //  - applies retention with the topic's resolved config: retention.ms and
 //    retention.bytes when cleanup.policy contains delete (-1 disables either),
 //    and always drops segments wholly below the log start offset;
+//  - every producer.id.expiration.check.interval.ms, drops the state of
+//    producers idle for producer.id.expiration.ms (no open transaction);
 //  - hands the files of deleted segments whose file.delete.delay.ms has passed
 //    to the I/O thread for unlinking;
 //  - honours flush.ms: a log with un-synced data whose last forced sync is
@@ -45,6 +47,9 @@ class Broker;
 struct MaintenanceSettings {
   int64_t retention_check_interval_ms = 300000;  // log.retention.check.interval.ms
   int64_t checkpoint_interval_ms = 60000;        // see above
+  // producer.id.expiration.check.interval.ms / producer.id.expiration.ms
+  int64_t producer_expiration_check_interval_ms = 600000;
+  int64_t producer_expiration_ms = 86400000;
   size_t logs_per_turn = 64;
 
   static MaintenanceSettings from(const config::BrokerConfig& config);

@@ -9,6 +9,7 @@
 #include "server/broker.h"
 #include "server/group_service.h"
 #include "server/log_config.h"
+#include "server/txn_service.h"
 
 namespace gregor::server {
 namespace {
@@ -151,6 +152,7 @@ asio::awaitable<TopicResult> TopicManager::do_delete(Uuid id) {
       co_await close_logs(info);
       // Kafka lets users delete __consumer_offsets; its groups go with it.
       if (info.name == kOffsetsTopic) broker_.groups().unload(info);
+      if (info.name == kTransactionStateTopic) broker_.txns().unload(info);
       result.topic = std::make_shared<const TopicInfo>(info);
       log::info("deleted topic '{}'", info.name);
     }

@@ -78,9 +78,15 @@ FetchResponse::PartitionData partition_data(const FetchTarget& t, PartitionRead&
   p.high_watermark = read.high_watermark;
   p.last_stable_offset = read.last_stable_offset;
   p.log_start_offset = read.log_start_offset;
-  // Kafka lists aborted transactions (none yet) only for read_committed fetches; null otherwise.
+  // Kafka lists aborted transactions only for read_committed fetches; null otherwise.
   if (read_committed) {
-    p.aborted_transactions = std::vector<FetchResponse::AbortedTransaction>{};
+    auto& list = p.aborted_transactions.emplace();
+    list.reserve(read.aborted.size());
+    for (const storage::AbortedTxn& a : read.aborted) {
+      auto& out = list.emplace_back();
+      out.producer_id = a.producer_id;
+      out.first_offset = a.first_offset;
+    }
   } else {
     p.aborted_transactions = std::nullopt;
   }
@@ -139,9 +145,10 @@ asio::awaitable<net::Response> handle_fetch(Broker& broker, net::Request& req) {
 
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::milliseconds(std::max(request.max_wait_ms, 0));
+  const bool read_committed = request.isolation_level == 1;
   std::vector<PartitionRead> reads;
   for (;;) {
-    reads = co_await read_partitions(broker, targets, request.max_bytes, by_id);
+    reads = co_await read_partitions(broker, targets, request.max_bytes, by_id, read_committed);
     size_t bytes = 0;
     bool errors = false;
     for (const auto& r : reads) {
@@ -159,7 +166,6 @@ asio::awaitable<net::Response> handle_fetch(Broker& broker, net::Request& req) {
   FetchSession* session = session_id != 0 ? sessions.find(session_id) : nullptr;
   FetchResponse resp;
   resp.session_id = session != nullptr ? session_id : 0;
-  const bool read_committed = request.isolation_level == 1;
   for (size_t i = 0; i < targets.size(); ++i) {
     FetchTarget* sent = nullptr;
     if (session != nullptr) {

@@ -1,11 +1,12 @@
-// FindCoordinator (key 10), versions 0-6. Groups (key type 0): this broker
-// coordinates every group; the first request creates __consumer_offsets.
-// Transactions (key type 1) have no coordinator yet: COORDINATOR_NOT_AVAILABLE,
-// retriable. librdkafka only enables LZ4 when FindCoordinator v0 is advertised.
+// FindCoordinator (key 10), versions 0-6. This broker coordinates every group
+// (key type 0) and every transactional id (key type 1); the first request of
+// each kind creates __consumer_offsets / __transaction_state. librdkafka only
+// enables LZ4 when FindCoordinator v0 is advertised.
 #include "protocol/messages/find_coordinator.h"
 #include "server/broker.h"
 #include "server/group_service.h"
 #include "server/handlers/handler.h"
+#include "server/txn_service.h"
 
 namespace gregor::server {
 namespace {
@@ -23,20 +24,21 @@ struct Found {
 
 asio::awaitable<Found> find(Broker& broker, const net::Request& req, int8_t key_type) {
   Found f;
-  if (key_type == kTransactionKey) {
-    f.error = ErrorCode::kCoordinatorNotAvailable;
-    f.message = "This broker does not run a transaction coordinator yet.";
-    co_return f;
-  }
-  if (key_type != kGroupKey) {
+  if (key_type != kGroupKey && key_type != kTransactionKey) {
     f.error = ErrorCode::kInvalidRequest;
     f.message = "Unknown coordinator key type " + std::to_string(key_type);
     co_return f;
   }
-  const bool exists = co_await broker.groups().ensure_topic();
+  bool exists = false;
+  if (key_type == kGroupKey) {
+    exists = co_await broker.groups().ensure_topic();
+  } else {
+    exists = co_await broker.txns().ensure_topic();
+  }
   if (!exists) {
     f.error = ErrorCode::kCoordinatorNotAvailable;
-    f.message = "The group coordinator is not available.";
+    f.message = key_type == kGroupKey ? "The group coordinator is not available."
+                                      : "The transaction coordinator is not available.";
     co_return f;
   }
   const config::Endpoint ep = broker.advertised_endpoint(req.conn->listener_name);

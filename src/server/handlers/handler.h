@@ -61,5 +61,13 @@ asio::awaitable<net::Response> handle_incremental_alter_configs(Broker&, net::Re
 asio::awaitable<net::Response> handle_describe_log_dirs(Broker&, net::Request&);
 asio::awaitable<net::Response> handle_delete_records(Broker&, net::Request&);
 asio::awaitable<net::Response> handle_txn_offset_commit(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_init_producer_id(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_add_partitions_to_txn(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_add_offsets_to_txn(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_end_txn(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_write_txn_markers(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_describe_producers(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_describe_transactions(Broker&, net::Request&);
+asio::awaitable<net::Response> handle_list_transactions(Broker&, net::Request&);
 
 }  // namespace gregor::server

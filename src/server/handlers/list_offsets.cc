@@ -1,6 +1,8 @@
 // ListOffsets (key 2), versions 0-10: latest (-1), earliest (-2), max
 // timestamp (-3, v7+), earliest local (-4, v8+), earliest pending upload (-5,
 // v9+: nothing is tiered, so -1), and by timestamp through the time index.
+// isolation_level (v2+) READ_COMMITTED bounds latest and timestamp lookups by
+// the last stable offset instead of the high watermark, as Kafka does.
 #include "protocol/messages/list_offsets.h"
 #include "server/broker.h"
 #include "server/handlers/handler.h"
@@ -19,8 +21,8 @@ constexpr int64_t kEarliestLocal = -4;
 constexpr int64_t kEarliestPendingUpload = -5;
 
 // Looks up one offset on the partition's owner shard.
-void lookup(storage::PartitionLog& log, int64_t timestamp, PartitionOut& out) {
-  const int64_t hw = log.high_watermark();
+void lookup(storage::PartitionLog& log, int64_t timestamp, bool read_committed, PartitionOut& out) {
+  const int64_t hw = read_committed ? log.last_stable_offset() : log.high_watermark();
   switch (timestamp) {
     case kLatest:
       out.offset = hw;
@@ -52,6 +54,7 @@ asio::awaitable<net::Response> handle_list_offsets(Broker& broker, net::Request&
   ListOffsetsRequest request;
   if (!decode_body(req, request)) co_return close_connection(req, "malformed ListOffsets request");
   const int16_t version = req.header.api_version;
+  const bool read_committed = version >= 2 && request.isolation_level == 1;
   ListOffsetsResponse resp;
   auto table = broker.topics();
   for (const auto& t : request.topics) {
@@ -78,7 +81,7 @@ asio::awaitable<net::Response> handle_list_offsets(Broker& broker, net::Request&
         if (log == nullptr) {
           out.error_code = to_wire(ErrorCode::kNotLeaderOrFollower);
         } else {
-          lookup(*log, p.timestamp, out);
+          lookup(*log, p.timestamp, read_committed, out);
         }
         return true;
       });

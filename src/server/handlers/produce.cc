@@ -11,6 +11,14 @@
 // else once written, as Kafka does. v0-2 (message formats 0/1) are refused with
 // UNSUPPORTED_FOR_MESSAGE_FORMAT; they stay advertised for librdkafka's feature
 // checks (server/api_support.cc).
+//
+// Idempotence and transactions: the owner's PartitionLog checks each batch
+// against the producer's state (epoch, sequence; a retried batch is answered
+// with its original offsets and stored once). Transactional batches need the
+// request's transactional_id (else TRANSACTIONAL_ID_AUTHORIZATION_FAILED, as
+// Kafka); the first one of a transaction on a partition is verified with the
+// transaction coordinator first (KIP-890 part 1,
+// transaction.partition.verification.enable).
 #include <chrono>
 
 #include "base/clock.h"
@@ -23,6 +31,7 @@
 #include "server/handlers/handler.h"
 #include "server/handlers/storage_errors.h"
 #include "server/topic_manager.h"
+#include "server/txn_service.h"
 
 namespace gregor::server {
 namespace {
@@ -47,7 +56,6 @@ ErrorCode check_partition(const net::Request& req, const ProduceRequest& request
   // Only the coordinators write internal topics (Kafka: "Cannot append to internal topic").
   if (topic->internal) return ErrorCode::kInvalidTopicException;
   if (req.header.api_version < 3) return ErrorCode::kUnsupportedForMessageFormat;
-  if (request.transactional_id.has_value()) return ErrorCode::kTransactionalIdAuthorizationFailed;
   if (pd.records.is_null || pd.records.data.empty()) return ErrorCode::kInvalidRecord;
   return ErrorCode::kNone;
 }
@@ -81,14 +89,77 @@ Result<std::span<uint8_t>, ErrorCode> stored_form(std::span<uint8_t> batch,
   return std::span<uint8_t>(storage);
 }
 
+// What one attempt on the owner shard produced.
+struct OwnerAppend {
+  storage::AppendResult appended{};
+  int64_t log_start_offset = -1;
+  std::optional<storage::StorageError> error;
+  uint64_t guard = 0;  // kTxnVerificationNeeded: the guard to append with once verified
+};
+
+// Appends on the owner shard (runs there) and registers the acknowledgement.
+void append_on_owner(storage::PartitionLog& log, std::span<uint8_t> batch, uint64_t guard,
+                     bool verify, bool durable, const std::shared_ptr<Ack>& ack, OwnerAppend& out) {
+  record::set_offsets(batch, log.log_end_offset(), 0);
+  const int64_t producer_id = record::BatchHeaderView(batch.data()).producer_id();
+  auto appended = log.append(batch, storage::AppendOptions{guard});
+  if (!appended.ok() && appended.error() == storage::StorageError::kTxnVerificationNeeded &&
+      !verify && guard == 0) {
+    // transaction.partition.verification.enable=false: trust the client, as Kafka does.
+    appended = log.append(batch, storage::AppendOptions{log.begin_txn_verification(producer_id)});
+  }
+  if (!appended.ok()) {
+    out.error = appended.error();
+    if (out.error == storage::StorageError::kTxnVerificationNeeded)
+      out.guard = log.begin_txn_verification(producer_id);
+    return;
+  }
+  out.appended = *appended;
+  out.log_start_offset = log.log_start_offset();
+  if (!ack) return;
+  auto done = [ack](std::optional<storage::StorageError> e) { ack->complete(e); };
+  if (durable) {
+    log.when_durable(appended->last_offset + 1, done);
+  } else {
+    log.when_written(appended->last_offset + 1, done);
+  }
+}
+
+// One hop to the owner shard: append (with `guard` once verified).
+asio::awaitable<OwnerAppend> append_once(Broker& broker, const TopicInfo& topic, int32_t partition,
+                                         std::span<uint8_t> batch, uint64_t guard, bool durable,
+                                         std::shared_ptr<Ack> ack) {
+  OwnerAppend out;
+  const bool verify = broker.config().transaction_partition_verification_enable;
+  const unsigned owner = broker.owner_shard(topic.id, partition);
+  co_await broker.shards().invoke_on(owner, [&, owner] {
+    storage::PartitionLog* log = broker.partitions_of(owner).find(topic.id, partition);
+    if (log == nullptr) {
+      out.error = storage::StorageError::kClosed;
+    } else {
+      append_on_owner(*log, batch, guard, verify, durable, ack, out);
+    }
+    return true;
+  });
+  co_return out;
+}
+
 // Validates and appends one partition's batch; fills `out` and returns what to wait for.
+// A transactional batch that starts a transaction on the partition is first
+// verified with the transaction coordinator (KIP-890 part 1): the partition
+// must be in the producer's ongoing transaction, and no marker may have been
+// written for the producer since the check began.
 asio::awaitable<std::shared_ptr<Ack>> append_partition(
-    Broker& broker, int16_t version, int16_t acks, const TopicInfo& topic,
+    Broker& broker, const ProduceRequest& request, int16_t version, const TopicInfo& topic,
     const ProduceRequest::PartitionProduceData& pd, PartitionResponse& out) {
   auto& data = pd.records.data;
   std::span<uint8_t> batch(const_cast<uint8_t*>(data.data()), data.size());  // we own the frame
   auto options = validation_options(topic, version);
   auto valid = record::validate_produce_batch(batch, options);
+  if (valid.ok() && record::BatchHeaderView(batch.data()).is_transactional() &&
+      !request.transactional_id.has_value()) {
+    valid = Err{ErrorCode::kTransactionalIdAuthorizationFailed};
+  }
   std::vector<uint8_t> recompressed;
   auto stored = valid.ok() ? stored_form(batch, topic.config, recompressed)
                            : Result<std::span<uint8_t>, ErrorCode>(Err{valid.error()});
@@ -97,38 +168,33 @@ asio::awaitable<std::shared_ptr<Ack>> append_partition(
     co_return nullptr;
   }
   batch = *stored;
-  const bool durable = acks == -1 && topic.config.flush_messages <= 1;
+  const bool durable = request.acks == -1 && topic.config.flush_messages <= 1;
   // (GCC 12 miscompiles co_await inside a conditional expression: keep it a statement.)
   auto executor = co_await asio::this_coro::executor;
   std::shared_ptr<Ack> ack;
-  if (acks != 0) ack = Ack::make(executor);
-  const unsigned owner = broker.owner_shard(topic.id, pd.index);
-  co_await broker.shards().invoke_on(owner, [&, owner] {
-    storage::PartitionLog* log = broker.partitions_of(owner).find(topic.id, pd.index);
-    if (log == nullptr) {
-      out.error_code = to_wire(ErrorCode::kNotLeaderOrFollower);
-      return true;
+  if (request.acks != 0) ack = Ack::make(executor);
+  OwnerAppend result = co_await append_once(broker, topic, pd.index, batch, 0, durable, ack);
+  if (result.error == storage::StorageError::kTxnVerificationNeeded) {
+    const record::BatchHeaderView h(batch.data());
+    const ErrorCode verified = co_await broker.txns().verify_partition(
+        *request.transactional_id, h.producer_id(), h.producer_epoch(), topic.name, pd.index);
+    if (verified != ErrorCode::kNone) {
+      out.error_code = to_wire(verified);
+      co_return nullptr;
     }
-    record::set_offsets(batch, log->log_end_offset(), 0);
-    auto appended = log->append(batch);
-    if (!appended.ok()) {
-      out.error_code = to_wire(to_error_code(appended.error()));
-      return true;
-    }
-    out.base_offset = appended->base_offset;
-    out.log_start_offset = log->log_start_offset();
-    if (ack) {
-      auto done = [ack](std::optional<storage::StorageError> e) { ack->complete(e); };
-      if (durable) {
-        log->when_durable(appended->last_offset + 1, done);
-      } else {
-        log->when_written(appended->last_offset + 1, done);
-      }
-    }
-    return true;
-  });
-  if (out.error_code != 0) co_return nullptr;
-  if (topic.config.log_append_time) out.log_append_time_ms = options.now_ms;
+    result = co_await append_once(broker, topic, pd.index, batch, result.guard, durable, ack);
+  }
+  if (result.error) {
+    out.error_code =
+        to_wire(*result.error == storage::StorageError::kClosed ? ErrorCode::kNotLeaderOrFollower
+                                                                : to_error_code(*result.error));
+    co_return nullptr;
+  }
+  out.base_offset = result.appended.base_offset;
+  out.log_start_offset = result.log_start_offset;
+  if (topic.config.log_append_time)
+    out.log_append_time_ms =
+        result.appended.duplicate ? result.appended.log_append_time_ms : options.now_ms;
   co_return ack;
 }
 
@@ -161,7 +227,7 @@ asio::awaitable<net::Response> handle_produce(Broker& broker, net::Request& req)
         continue;
       }
       auto ack =
-          co_await append_partition(broker, req.header.api_version, request.acks, *topic, pd, out);
+          co_await append_partition(broker, request, req.header.api_version, *topic, pd, out);
       if (ack) pending.push_back({&out, std::move(ack)});
     }
   }

@@ -1,0 +1,117 @@
+// The transaction coordinator inside the broker: one TxnCoordinator per shard,
+// serving the __transaction_state partitions that shard owns. Its records are
+// appended to those partitions' logs and replayed from them at start-up; its
+// markers are written in-process to the partitions of each transaction
+// (txn_markers.h); its producer ids come from durable blocks
+// (producer_id_blocks.h), which idempotent producers use too.
+//
+// Threads: TxnShard lives on its shard and is touched only there. Handlers on
+// any shard reach a transactional id's coordinator with call() / call_async(),
+// which hop to the owner shard of the id's partition.
+#pragma once
+
+#include <asio.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "coordinator/txn/txn_coordinator.h"
+#include "server/completion.h"
+#include "server/producer_id_blocks.h"
+#include "server/topic_table.h"
+
+namespace gregor::server {
+
+class Broker;
+
+inline constexpr const char* kTransactionStateTopic = "__transaction_state";
+
+template <typename T>
+using TxnCall = std::function<T(coordinator::txn::TxnCoordinator&)>;
+template <typename T>
+using TxnAsyncCall = std::function<void(coordinator::txn::TxnCoordinator&, std::function<void(T)>)>;
+
+// The coordinator of one shard with its record writer, marker writer,
+// producer id source and timer.
+class TxnShard final : public coordinator::txn::TxnLogWriter,
+                       public coordinator::txn::MarkerWriter,
+                       public coordinator::txn::ProducerIdSource {
+ public:
+  TxnShard(Broker& broker, unsigned shard);
+  ~TxnShard() override;
+
+  coordinator::txn::TxnCoordinator& coordinator() { return coordinator_; }
+  void write(int32_t partition, std::vector<coordinator::txn::TxnLogRecord> records,
+             std::function<void(ErrorCode)> done) override;
+  void write_markers(const coordinator::txn::TxnMarkerRequest& request,
+                     std::function<void(ErrorCode)> done) override;
+  void next(std::function<void(Result<int64_t, ErrorCode>)> done) override;
+  // Replays partition `partition` of __transaction_state in steps; its ids
+  // answer COORDINATOR_LOAD_IN_PROGRESS until the end.
+  void load(const Uuid& topic_id, int32_t partition);
+  void stop();
+
+ private:
+  void schedule(int64_t monotonic_ms);
+  void load_step(Uuid topic_id, int32_t partition, int64_t offset);
+
+  Broker& broker_;
+  unsigned shard_;
+  asio::steady_timer timer_;
+  int64_t armed_ = -1;
+  bool stopped_ = false;
+  coordinator::txn::TxnCoordinator coordinator_;
+};
+
+class TxnService {
+ public:
+  explicit TxnService(Broker& broker);
+  ~TxnService();
+
+  // Creates the per-shard coordinators and, if __transaction_state exists,
+  // starts loading it. Called once after the partition logs are open.
+  void start();
+  void stop();
+
+  // Whether __transaction_state exists, creating it on first use
+  // (transaction.state.log.num.partitions, compacted); false if it cannot be made.
+  asio::awaitable<bool> ensure_topic();
+  std::optional<Uuid> topic_id() const;
+  // __transaction_state was deleted: every coordinator drops its partitions.
+  void unload(const TopicInfo& topic);
+
+  TxnShard& shard(unsigned s) { return *shards_[s]; }
+  ProducerIdBlocks& producer_ids() { return producer_ids_; }
+  // A new producer id (InitProducerId without a transactional id).
+  asio::awaitable<Result<int64_t, ErrorCode>> allocate_producer_id();
+
+  // Runs `fn` on the coordinator of `transactional_id` and returns its result
+  // on the calling shard; nullopt if __transaction_state does not exist.
+  template <typename T>
+  asio::awaitable<std::optional<T>> call(const std::string& transactional_id, TxnCall<T> fn);
+  template <typename T>
+  asio::awaitable<std::optional<T>> call_async(const std::string& transactional_id,
+                                               TxnAsyncCall<T> fn);
+  // Runs `fn` on every shard's coordinator and collects the results.
+  template <typename T>
+  asio::awaitable<std::vector<T>> on_every_shard(TxnCall<T> fn);
+
+  // KIP-890 part 1: is (topic, partition) part of the ongoing transaction of
+  // this producer? NONE, or the coordinator's error for the produce request.
+  asio::awaitable<ErrorCode> verify_partition(const std::string& transactional_id,
+                                              int64_t producer_id, int16_t producer_epoch,
+                                              const std::string& topic, int32_t partition);
+
+ private:
+  unsigned owner_of(const Uuid& topic_id, const std::string& transactional_id) const;
+  void start_loading(const TopicInfo& topic);
+
+  Broker& broker_;
+  ProducerIdBlocks producer_ids_;
+  std::vector<std::unique_ptr<TxnShard>> shards_;
+};
+
+}  // namespace gregor::server
+
+#include "server/txn_service_inl.h"
