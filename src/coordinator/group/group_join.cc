@@ -197,6 +197,9 @@ void GroupCoordinator::replace_static_member(Group& g, const protocol::JoinGroup
   placed.awaiting_join = std::exchange(done, nullptr);
   placed.join_version = ctx.version;
   prepare_rebalance(g, "a static member rejoined with new metadata");
+  // Kafka's DelayedJoin tries to complete at once: a group whose members have
+  // all rejoined (e.g. this one alone) must not wait for the rebalance timeout.
+  maybe_complete_join(g);
 }
 
 void GroupCoordinator::add_member_and_rebalance(Group& g, const std::string& member_id,

@@ -280,6 +280,28 @@ TEST(GroupStatic, RestartWithinSessionKeepsAssignmentWithoutRebalance) {
   EXPECT_EQ(f.heartbeat("g", a_id, 1, "inst-a"), kNone);
 }
 
+TEST(GroupStatic, LoneStaticMemberWithNewMetadataRebalancesAtOnce) {
+  Fixture f;
+  Fixture::JoinArgs a;
+  a.instance_id = "inst-a";
+  auto ra = f.join("g", a);
+  f.advance(3000);
+  ASSERT_TRUE(ra->has_value());
+  const std::string a_id = (*ra)->member_id;
+  f.sync("g", a_id, 1, {{a_id, "A"}}, "inst-a");
+  f.writer.flush();
+  ASSERT_EQ(f.state("g"), GroupState::kStable);
+  // The member restarts with another subscription: a rebalance that every
+  // member (the only one) has already joined completes without waiting for
+  // the rebalance timeout.
+  a.protocols = {{"range", "other-sub"}};
+  auto again = f.join("g", a);
+  ASSERT_TRUE(again->has_value()) << "answered without waiting for the rebalance timeout";
+  EXPECT_EQ(err((*again)->error_code), kNone);
+  EXPECT_EQ((*again)->generation_id, 2);
+  EXPECT_EQ(f.state("g"), GroupState::kCompletingRebalance);
+}
+
 TEST(GroupStatic, MissingRejoinDoesNotDropStaticMemberButSessionDoes) {
   Fixture f;
   Fixture::JoinArgs a, b;
