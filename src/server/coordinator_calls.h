@@ -4,6 +4,7 @@
 
 #include <asio.hpp>
 #include <functional>
+#include <vector>
 
 #include "net/shard_set.h"
 #include "server/completion.h"
@@ -21,6 +22,20 @@ asio::awaitable<T> run_async_on(net::ShardSet& shards, unsigned shard,
   });
   T result = co_await done->wait();
   co_return result;
+}
+
+// Runs `fn(s)` on each shard s < n in turn and collects the results.
+template <typename T>
+asio::awaitable<std::vector<T>> collect_on_shards(net::ShardSet& shards, unsigned n,
+                                                  std::function<T(unsigned)> fn) {
+  std::vector<T> out;
+  out.reserve(n);
+  for (unsigned s = 0; s < n; ++s) {
+    auto run = [s, &fn] { return fn(s); };
+    T part = co_await shards.invoke_on(s, std::move(run));
+    out.push_back(std::move(part));
+  }
+  co_return out;
 }
 
 }  // namespace gregor::server

@@ -1,5 +1,6 @@
 #include "server/coordinator_log.h"
 
+#include "base/assert.h"
 #include "base/byte_writer.h"
 #include "base/log.h"
 #include "protocol/record/batch_header.h"
@@ -11,7 +12,8 @@ namespace gregor::server {
 void append_coordinator_batch(storage::PartitionLog* log, const record::BatchSpec& spec,
                               int32_t max_bytes, const std::string& what,
                               const std::function<void(std::function<void()>)>& post,
-                              std::function<void(ErrorCode)> done) {
+                              std::function<void(ErrorCode)> done,
+                              const storage::AppendOptions& options) {
   auto fail_later = [&post, &done](ErrorCode e) { post([done = std::move(done), e] { done(e); }); };
   if (log == nullptr) return fail_later(ErrorCode::kNotLeaderOrFollower);
   const std::vector<uint8_t> batch = record::build_batch(spec);
@@ -19,11 +21,12 @@ void append_coordinator_batch(storage::PartitionLog* log, const record::BatchSpe
     log::warn("{}: {} bytes of records exceed message.max.bytes", what, batch.size());
     return fail_later(ErrorCode::kRecordListTooLarge);
   }
-  auto appended = log->append(batch);
+  auto appended = log->append(batch, options);
   if (!appended.ok()) {
     log::warn("{}: append failed: {}", what, storage::error_name(appended.error()));
     return fail_later(to_error_code(appended.error()));
   }
+  GREGOR_ASSERT(!appended->duplicate, "a coordinator batch taken for a retry");
   log->when_durable(appended->last_offset + 1,
                     [done = std::move(done)](std::optional<storage::StorageError> e) {
                       done(e ? to_error_code(*e) : ErrorCode::kNone);

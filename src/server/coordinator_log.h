@@ -17,10 +17,7 @@
 #include "base/result.h"
 #include "protocol/record/batch_builder.h"
 #include "protocol/record/record.h"
-
-namespace gregor::storage {
-class PartitionLog;
-}
+#include "storage/partition_log.h"
 
 namespace gregor::server {
 
@@ -43,11 +40,16 @@ record::BatchSpec coordinator_batch(const Records& records, int64_t timestamp_ms
 // Appends `spec` as one batch to `log` (null: NOT_LEADER_OR_FOLLOWER) and
 // calls `done` later, on the log's shard (through `post`): NONE once durable,
 // else the error. A batch above `max_bytes` is refused (RECORD_LIST_TOO_LARGE).
-// `what` names the writer and topic for log lines.
+// `what` names the writer and topic for log lines. Coordinator batches are
+// never taken for a producer's retry (checked).
 void append_coordinator_batch(storage::PartitionLog* log, const record::BatchSpec& spec,
                               int32_t max_bytes, const std::string& what,
                               const std::function<void(std::function<void()>)>& post,
-                              std::function<void(ErrorCode)> done);
+                              std::function<void(ErrorCode)> done,
+                              const storage::AppendOptions& options = {});
+
+// How much a load step reads before letting the shard serve requests again.
+inline constexpr size_t kCoordinatorLoadStepBytes = size_t{1} << 20;
 
 // Reads the whole batches of `log` from `offset` (at most about `max_bytes`,
 // at least one batch) up to the high watermark, calling `on_batch` for each

@@ -3,6 +3,7 @@
 #include "base/log.h"
 #include "protocol/record/batch_builder.h"
 #include "protocol/record/record.h"
+#include "server/coordinator_log.h"
 #include "server/handlers/storage_errors.h"
 #include "server/topic_manager.h"
 #include "storage/partition_log.h"
@@ -25,8 +26,6 @@ cg::GroupConfig group_config(const config::BrokerConfig& c) {
   g.max_record_bytes = c.message_max_bytes;
   return g;
 }
-
-constexpr size_t kLoadStepBytes = size_t{1} << 20;
 
 }  // namespace
 
@@ -65,21 +64,10 @@ storage::PartitionLog* GroupShard::log_of(int32_t partition) {
 
 void GroupShard::write(int32_t partition, std::vector<cg::CoordinatorRecord> records,
                        std::function<void(ErrorCode)> done, const cg::BatchProducer* producer) {
-  auto fail_later = [this, &done](ErrorCode e) {
-    broker_.shards().post(shard_, [done = std::move(done), e] { done(e); });
-  };
   storage::PartitionLog* log = log_of(partition);
-  if (log == nullptr) return fail_later(ErrorCode::kNotLeaderOrFollower);
-  record::BatchSpec spec;
-  const int64_t now = SystemClock::instance().now_ms();
-  for (auto& r : records) {
-    auto& out = spec.records.emplace_back();
-    out.key = std::string(r.key.begin(), r.key.end());
-    if (r.value) out.value = std::string(r.value->begin(), r.value->end());
-    out.timestamp = now;
-  }
+  record::BatchSpec spec = coordinator_batch(records, SystemClock::instance().now_ms());
   storage::AppendOptions options;
-  if (producer != nullptr) {
+  if (producer != nullptr && log != nullptr) {
     // TxnOffsetCommit: one transactional batch of the producer, written as a
     // coordinator's (no sequence: Kafka's NO_SEQUENCE and AppendOrigin
     // COORDINATOR; the producer's epoch is still checked). The transaction
@@ -92,42 +80,24 @@ void GroupShard::write(int32_t partition, std::vector<cg::CoordinatorRecord> rec
     options.origin = storage::AppendOrigin::kCoordinator;
     options.verification_guard = log->begin_txn_verification(producer->id);
   }
-  const std::vector<uint8_t> batch = record::build_batch(spec);
-  if (batch.size() > static_cast<size_t>(broker_.config().message_max_bytes)) {
-    log::warn("group coordinator: {} bytes of records for {}-{} exceed message.max.bytes",
-              batch.size(), kOffsetsTopic, partition);
-    return fail_later(ErrorCode::kRecordListTooLarge);
-  }
-  auto appended = log->append(batch, options);
-  if (!appended.ok()) {
-    log::warn("group coordinator: append to {}-{} failed: {}", kOffsetsTopic, partition,
-              storage::error_name(appended.error()));
-    return fail_later(to_error_code(appended.error()));
-  }
-  GREGOR_ASSERT(!appended->duplicate, "a coordinator batch taken for a retry");
-  log->when_durable(appended->last_offset + 1,
-                    [done = std::move(done)](std::optional<storage::StorageError> e) {
-                      done(e ? to_error_code(*e) : ErrorCode::kNone);
-                    });
+  auto post = [this](std::function<void()> fn) { broker_.shards().post(shard_, std::move(fn)); };
+  append_coordinator_batch(log, spec, broker_.config().message_max_bytes,
+                           fmt::format("group coordinator ({}-{})", kOffsetsTopic, partition), post,
+                           std::move(done), options);
 }
 
 // A transactional batch's offset commits stay pending for its producer until
-// that producer's COMMIT or ABORT marker (a control batch whose first record
-// key is int16 version, int16 type: 0 abort, 1 commit).
+// that producer's COMMIT or ABORT marker.
 void GroupShard::replay_batch(int32_t partition, record::BatchRecords& batch) {
   const record::BatchHeaderView header = batch.header();
   const int64_t txn_producer = header.is_transactional() ? header.producer_id() : -1;
-  record::RecordView rec;
   if (header.is_control()) {
-    auto more = batch.next(rec);
-    if (txn_producer < 0 || !more.ok() || !*more || !rec.key || rec.key->size() < 4) return;
-    const auto type = static_cast<int16_t>(((*rec.key)[2] << 8) | (*rec.key)[3]);
-    if (type == static_cast<int16_t>(record::ControlType::kCommit) ||
-        type == static_cast<int16_t>(record::ControlType::kAbort))
-      coordinator_.replay_marker(partition, txn_producer,
-                                 type == static_cast<int16_t>(record::ControlType::kCommit));
+    const auto type = marker_type(batch);
+    if (txn_producer >= 0 && type)
+      coordinator_.replay_marker(partition, txn_producer, *type == record::ControlType::kCommit);
     return;
   }
+  record::RecordView rec;
   while (true) {
     auto more = batch.next(rec);
     if (!more.ok() || !*more) break;
@@ -149,39 +119,17 @@ void GroupShard::load_step(Uuid topic_id, int32_t partition, int64_t offset) {
   if (stopped_) return;
   storage::PartitionLog* log = broker_.partitions_of(shard_).find(topic_id, partition);
   if (log == nullptr) return coordinator_.unload(partition);
-  const int64_t end = log->high_watermark();
-  if (offset >= end) return coordinator_.finish_loading(partition);
-  auto read = log->read(offset, end, kLoadStepBytes, true);
-  if (!read.ok()) {
-    log::error("group coordinator: reading {}-{} at offset {} failed: {}", kOffsetsTopic, partition,
-               offset, storage::error_name(read.error()));
-    return coordinator_.unload(partition);
-  }
-  ByteWriter w;
-  for (auto& chunk : read->chunks) w.external(std::move(chunk));
-  const std::vector<uint8_t> bytes = w.flatten();
-  std::span<const uint8_t> rest(bytes);
-  int64_t next = offset;
-  while (!rest.empty()) {
-    auto size = record::batch_size_at(rest);
-    if (!size.ok() || *size > rest.size()) break;
-    auto batch = record::BatchRecords::open(rest.first(*size));
-    rest = rest.subspan(*size);
-    if (!batch.ok()) {
-      log::error("group coordinator: undecodable batch in {}-{} near offset {}", kOffsetsTopic,
-                 partition, next);
-      continue;
-    }
-    next = batch->header().last_offset() + 1;
-    replay_batch(partition, *batch);
-  }
-  if (next <= offset) {
-    log::error("group coordinator: no progress reading {}-{} at offset {}", kOffsetsTopic,
-               partition, offset);
+  if (offset >= log->high_watermark()) return coordinator_.finish_loading(partition);
+  auto on_batch = [this, partition](record::BatchRecords& batch) {
+    replay_batch(partition, batch);
+  };
+  auto next = read_coordinator_batches(*log, offset, kCoordinatorLoadStepBytes, on_batch);
+  if (!next.ok()) {
+    log::error("group coordinator: {}-{}: {}", kOffsetsTopic, partition, next.error());
     return coordinator_.unload(partition);
   }
   broker_.shards().post(
-      shard_, [this, topic_id, partition, next] { load_step(topic_id, partition, next); });
+      shard_, [this, topic_id, partition, n = *next] { load_step(topic_id, partition, n); });
 }
 
 // --- GroupService -----------------------------------------------------------------

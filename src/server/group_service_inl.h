@@ -2,6 +2,7 @@
 #pragma once
 
 #include "server/broker.h"
+#include "server/coordinator_calls.h"
 
 namespace gregor::server {
 
@@ -21,23 +22,21 @@ asio::awaitable<std::optional<T>> GroupService::call_async(const std::string& gr
   const std::optional<Uuid> id = topic_id();
   if (!id) co_return std::nullopt;
   const unsigned owner = owner_of(*id, group);
-  auto done = Completion<T>::make(co_await asio::this_coro::executor);
-  auto run = [this, owner, done, fn = std::move(fn)] {
-    fn(shards_[owner]->coordinator(), [done](T value) { done->complete(std::move(value)); });
-  };
-  broker_.shards().post(owner, std::move(run));
-  T result = co_await done->wait();
+  std::function<void(std::function<void(T)>)> run =
+      [this, owner, fn = std::move(fn)](std::function<void(T)> reply) {
+        fn(shards_[owner]->coordinator(), std::move(reply));
+      };
+  T result = co_await run_async_on<T>(broker_.shards(), owner, std::move(run));
   co_return result;
 }
 
 template <typename T>
 asio::awaitable<std::vector<T>> GroupService::on_every_shard(GroupCall<T> fn) {
-  std::vector<T> out;
-  for (unsigned s = 0; s < shards_.size(); ++s) {
-    auto run = [this, s, &fn] { return fn(shards_[s]->coordinator()); };
-    T part = co_await broker_.shards().invoke_on(s, std::move(run));
-    out.push_back(std::move(part));
-  }
+  std::function<T(unsigned)> run = [this, fn = std::move(fn)](unsigned s) {
+    return fn(shards_[s]->coordinator());
+  };
+  auto out = co_await collect_on_shards<T>(broker_.shards(), static_cast<unsigned>(shards_.size()),
+                                           std::move(run));
   co_return out;
 }
 

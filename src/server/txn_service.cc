@@ -22,8 +22,6 @@ ct::TxnConfig txn_config(const config::BrokerConfig& c) {
   return t;
 }
 
-constexpr size_t kLoadStepBytes = size_t{1} << 20;
-
 }  // namespace
 
 // --- TxnShard ---------------------------------------------------------------------
@@ -113,7 +111,7 @@ void TxnShard::load_step(Uuid topic_id, int32_t partition, int64_t offset) {
                   kTransactionStateTopic, partition, rec.offset, replayed.error());
     }
   };
-  auto next = read_coordinator_batches(*log, offset, kLoadStepBytes, on_batch);
+  auto next = read_coordinator_batches(*log, offset, kCoordinatorLoadStepBytes, on_batch);
   if (!next.ok()) {
     log::error("transaction coordinator: {}-{}: {}", kTransactionStateTopic, partition,
                next.error());

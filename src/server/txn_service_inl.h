@@ -33,12 +33,11 @@ asio::awaitable<std::optional<T>> TxnService::call_async(const std::string& tran
 
 template <typename T>
 asio::awaitable<std::vector<T>> TxnService::on_every_shard(TxnCall<T> fn) {
-  std::vector<T> out;
-  for (unsigned s = 0; s < shards_.size(); ++s) {
-    auto run = [this, s, &fn] { return fn(shards_[s]->coordinator()); };
-    T part = co_await broker_.shards().invoke_on(s, std::move(run));
-    out.push_back(std::move(part));
-  }
+  std::function<T(unsigned)> run = [this, fn = std::move(fn)](unsigned s) {
+    return fn(shards_[s]->coordinator());
+  };
+  auto out = co_await collect_on_shards<T>(broker_.shards(), static_cast<unsigned>(shards_.size()),
+                                           std::move(run));
   co_return out;
 }
 
