@@ -89,6 +89,24 @@ Result<std::span<uint8_t>, ErrorCode> stored_form(std::span<uint8_t> batch,
   return std::span<uint8_t>(storage);
 }
 
+// A failed KIP-890 verification as Produce answers it (Kafka's
+// AddPartitionsToTxnManager): PRODUCER_FENCED is not a Produce error, clients
+// know INVALID_PRODUCER_EPOCH; a coordinator that is busy, loading or elsewhere
+// becomes NOT_ENOUGH_REPLICAS, which producers retry.
+ErrorCode verification_error(ErrorCode e) {
+  switch (e) {
+    case ErrorCode::kProducerFenced:
+      return ErrorCode::kInvalidProducerEpoch;
+    case ErrorCode::kNotCoordinator:
+    case ErrorCode::kCoordinatorNotAvailable:
+    case ErrorCode::kCoordinatorLoadInProgress:
+    case ErrorCode::kConcurrentTransactions:
+      return ErrorCode::kNotEnoughReplicas;
+    default:
+      return e;
+  }
+}
+
 // What one attempt on the owner shard produced.
 struct OwnerAppend {
   storage::AppendResult appended{};
@@ -179,7 +197,7 @@ asio::awaitable<std::shared_ptr<Ack>> append_partition(
     const ErrorCode verified = co_await broker.txns().verify_partition(
         *request.transactional_id, h.producer_id(), h.producer_epoch(), topic.name, pd.index);
     if (verified != ErrorCode::kNone) {
-      out.error_code = to_wire(verified);
+      out.error_code = to_wire(verification_error(verified));
       co_return nullptr;
     }
     result = co_await append_once(broker, topic, pd.index, batch, result.guard, durable, ack);
