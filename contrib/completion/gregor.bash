@@ -1,8 +1,8 @@
 # bash completion for gregor.
 # Install: source this file from ~/.bashrc, or copy it to
 # /usr/share/bash-completion/completions/gregor (or ~/.local/share/bash-completion/completions/gregor).
-# Topic and group names are completed from the cluster in GREGOR_BROKERS (or
-# the --brokers given on the line), with a 2 s limit.
+# Topic and group names and transactional ids are completed from the cluster
+# in GREGOR_BROKERS (or the --brokers given on the line), with a 2 s limit.
 
 # COMPREPLY=($(compgen ...)) is the usual completion idiom: words never contain spaces here.
 # shellcheck disable=SC2207
@@ -37,7 +37,7 @@ _gregor_brokers_arg() {
   done
 }
 
-_gregor_names() { # _gregor_names topic|group
+_gregor_names() { # _gregor_names topic|group|transaction
   local out
   # shellcheck disable=SC2046
   out=$(timeout 3 gregor "$1" list --timeout 2 $(_gregor_brokers_arg) 2>/dev/null | tail -n +2 | awk '{print $1}')
@@ -57,6 +57,8 @@ _gregor_options() {
     "group delete-offsets") echo "-t --topic $_gregor_client_opts" ;;
     "config get") echo "-b --broker $_gregor_client_opts" ;;
     "config set") echo "-d --delete -b --broker --cluster-default $_gregor_client_opts" ;;
+    "transaction list" | "transaction ls" | "txn list" | "txn ls") echo "--state --producer-id $_gregor_client_opts" ;;
+    "producer describe") echo "-p --partition $_gregor_client_opts" ;;
     "bench produce") echo "-t --topic -n --count -d --duration -p --partitions -s --record-size --rate --acks -z --compression --batch-size --linger-ms --producers --json --csv $_gregor_client_opts" ;;
     "bench consume") echo "-t --topic -n --count -d --duration -p --partitions --consumers --json --csv $_gregor_client_opts" ;;
     "bench e2e") echo "-t --topic -n --count -d --duration -p --partitions -s --record-size --rate --acks -z --compression --batch-size --linger-ms --json --csv $_gregor_client_opts" ;;
@@ -76,6 +78,7 @@ _gregor() {
     -z | --compression) COMPREPLY=($(compgen -W "none gzip snappy lz4 zstd" -- "$cur")); return ;;
     --acks) COMPREPLY=($(compgen -W "all 1 0 -1" -- "$cur")); return ;;
     -o | --offset) COMPREPLY=($(compgen -W "start end" -- "$cur")); return ;;
+    --state) COMPREPLY=($(compgen -W "Empty Ongoing PrepareCommit PrepareAbort CompleteCommit CompleteAbort PrepareEpochFence Dead" -- "$cur")); return ;;
     --log-level) COMPREPLY=($(compgen -W "trace debug info warn error" -- "$cur")); return ;;
     --config | --file | --csv) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     -t | --topic) COMPREPLY=($(compgen -W "$(_gregor_names topic)" -- "$cur")); return ;;
@@ -86,7 +89,7 @@ _gregor() {
     return
   fi
   case "$_gregor_cmd" in
-    "") COMPREPLY=($(compgen -W "serve topic produce consume group cluster config bench" -- "$cur")) ;;
+    "") COMPREPLY=($(compgen -W "serve topic produce consume group cluster config bench transaction producer" -- "$cur")) ;;
     topic)
       if [ -z "$_gregor_sub" ]; then
         COMPREPLY=($(compgen -W "create list describe delete add-partitions alter-config" -- "$cur"))
@@ -104,6 +107,20 @@ _gregor() {
     cluster) [ -n "$_gregor_sub" ] || COMPREPLY=($(compgen -W "info" -- "$cur")) ;;
     config) [ -n "$_gregor_sub" ] || COMPREPLY=($(compgen -W "get set" -- "$cur")) ;;
     bench) [ -n "$_gregor_sub" ] || COMPREPLY=($(compgen -W "produce consume e2e" -- "$cur")) ;;
+    transaction | txn)
+      if [ -z "$_gregor_sub" ]; then
+        COMPREPLY=($(compgen -W "list describe" -- "$cur"))
+      elif [ "$_gregor_sub" = describe ]; then
+        COMPREPLY=($(compgen -W "$(_gregor_names transaction)" -- "$cur"))
+      fi
+      ;;
+    producer)
+      if [ -z "$_gregor_sub" ]; then
+        COMPREPLY=($(compgen -W "describe" -- "$cur"))
+      else
+        COMPREPLY=($(compgen -W "$(_gregor_names topic)" -- "$cur"))
+      fi
+      ;;
     produce | consume) COMPREPLY=($(compgen -W "$(_gregor_names topic)" -- "$cur")) ;;
   esac
 }

@@ -38,7 +38,7 @@ class CommandSet {
 };
 
 // Registers every client command (topic, produce, consume, group, cluster,
-// config, bench) on app.
+// config, bench, transaction, producer) on app.
 void add_client_commands(CLI::App& app, CommandSet& commands);
 
 }  // namespace gregor::cli

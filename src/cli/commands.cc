@@ -10,6 +10,8 @@ void add_client_commands(CLI::App& app, CommandSet& commands) {
   add_cluster_commands(app, commands);
   add_config_commands(app, commands);
   add_bench_commands(app, commands);
+  add_transaction_commands(app, commands);
+  add_producer_commands(app, commands);
 }
 
 }  // namespace gregor::cli

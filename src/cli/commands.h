@@ -13,5 +13,7 @@ void add_cluster_commands(CLI::App& app, CommandSet& commands);
 void add_group_commands(CLI::App& app, CommandSet& commands);
 void add_config_commands(CLI::App& app, CommandSet& commands);
 void add_bench_commands(CLI::App& app, CommandSet& commands);
+void add_transaction_commands(CLI::App& app, CommandSet& commands);
+void add_producer_commands(CLI::App& app, CommandSet& commands);
 
 }  // namespace gregor::cli
