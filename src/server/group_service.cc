@@ -134,37 +134,10 @@ void GroupShard::load_step(Uuid topic_id, int32_t partition, int64_t offset) {
 
 // --- GroupService -----------------------------------------------------------------
 
-GroupService::GroupService(Broker& broker) : broker_(broker) {}
-
-GroupService::~GroupService() = default;
-
-void GroupService::start() {
-  const unsigned n = broker_.shards().size();
-  shards_.resize(n);
-  for (unsigned s = 0; s < n; ++s) {
-    broker_.shards().run_and_wait(
-        s, [this, s] { shards_[s] = std::make_unique<GroupShard>(broker_, s); });
-  }
-  auto table = broker_.topics();
-  if (const TopicInfo* t = table->find(kOffsetsTopic)) start_loading(*t);
-}
-
-void GroupService::stop() {
-  for (unsigned s = 0; s < shards_.size(); ++s) {
-    if (shards_[s]) broker_.shards().run_and_wait(s, [this, s] { shards_[s]->stop(); });
-  }
-}
-
-std::optional<Uuid> GroupService::topic_id() const {
-  const TopicInfo* t = broker_.topics()->find(kOffsetsTopic);
-  return t ? std::optional(t->id) : std::nullopt;
-}
-
-unsigned GroupService::owner_of(const Uuid& topic_id, const std::string& group) const {
-  const int32_t p =
-      coordinator::group::partition_for_group(group, broker_.config().offsets_topic_num_partitions);
-  return broker_.owner_shard(topic_id, p);
-}
+GroupService::GroupService(Broker& broker)
+    : CoordinatorService(broker, kOffsetsTopic, [](const config::BrokerConfig& c) {
+        return c.offsets_topic_num_partitions;
+      }) {}
 
 asio::awaitable<bool> GroupService::ensure_topic() {
   if (topic_id()) co_return true;
@@ -183,20 +156,6 @@ asio::awaitable<bool> GroupService::ensure_topic() {
   }
   // Another request created it first, or creation failed.
   co_return topic_id().has_value();
-}
-
-void GroupService::unload(const TopicInfo& topic) {
-  for (int32_t p = 0; p < topic.partitions; ++p) {
-    const unsigned owner = broker_.owner_shard(topic.id, p);
-    broker_.shards().post(owner, [this, owner, p] { shards_[owner]->coordinator().unload(p); });
-  }
-}
-
-void GroupService::start_loading(const TopicInfo& topic) {
-  for (int32_t p = 0; p < topic.partitions; ++p) {
-    const unsigned owner = broker_.owner_shard(topic.id, p);
-    broker_.shards().post(owner, [this, owner, id = topic.id, p] { shards_[owner]->load(id, p); });
-  }
 }
 
 }  // namespace gregor::server

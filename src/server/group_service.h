@@ -15,6 +15,7 @@
 
 #include "coordinator/group/group_coordinator.h"
 #include "server/completion.h"
+#include "server/coordinator_service.h"
 #include "server/topic_table.h"
 
 namespace gregor::storage {
@@ -68,50 +69,17 @@ class GroupShard final : public coordinator::group::RecordWriter {
   coordinator::group::GroupCoordinator coordinator_;
 };
 
-class GroupService {
+// The group coordinators of every shard over __consumer_offsets
+// (coordinator_service.h: call(), call_async(), on_every_shard(), start/stop,
+// unload when the topic is deleted).
+class GroupService : public CoordinatorService<GroupShard> {
  public:
   explicit GroupService(Broker& broker);
-  ~GroupService();
-
-  // Creates the per-shard coordinators (each on its own shard) and, if
-  // __consumer_offsets exists, starts loading it. Called once after the
-  // partition logs are open.
-  void start();
-  void stop();
 
   // Whether __consumer_offsets exists, creating it on first use
   // (offsets.topic.num.partitions, compacted) and starting its partitions'
   // loading; false if it cannot be made.
   asio::awaitable<bool> ensure_topic();
-  // Its id, if it exists.
-  std::optional<Uuid> topic_id() const;
-
-  // __consumer_offsets was deleted: every coordinator drops the groups of its
-  // partitions (parked requests get NOT_COORDINATOR).
-  void unload(const TopicInfo& topic);
-
-  GroupShard& shard(unsigned s) { return *shards_[s]; }
-  // The shard whose coordinator serves `group` (the topic must exist).
-  unsigned owner_of(const Uuid& topic_id, const std::string& group) const;
-
-  // Runs `fn` on the coordinator that serves `group` and returns its result on
-  // the calling shard; nullopt if __consumer_offsets does not exist.
-  template <typename T>
-  asio::awaitable<std::optional<T>> call(const std::string& group, GroupCall<T> fn);
-  // Same for coordinator operations that answer through a callback.
-  template <typename T>
-  asio::awaitable<std::optional<T>> call_async(const std::string& group, GroupAsyncCall<T> fn);
-  // Runs `fn` on every shard's coordinator and collects the results.
-  template <typename T>
-  asio::awaitable<std::vector<T>> on_every_shard(GroupCall<T> fn);
-
- private:
-  void start_loading(const TopicInfo& topic);
-
-  Broker& broker_;
-  std::vector<std::unique_ptr<GroupShard>> shards_;
 };
 
 }  // namespace gregor::server
-
-#include "server/group_service_inl.h"

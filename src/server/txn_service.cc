@@ -123,37 +123,11 @@ void TxnShard::load_step(Uuid topic_id, int32_t partition, int64_t offset) {
 
 // --- TxnService -------------------------------------------------------------------
 
-TxnService::TxnService(Broker& broker) : broker_(broker), producer_ids_(broker) {}
-
-TxnService::~TxnService() = default;
-
-void TxnService::start() {
-  const unsigned n = broker_.shards().size();
-  shards_.resize(n);
-  for (unsigned s = 0; s < n; ++s) {
-    broker_.shards().run_and_wait(
-        s, [this, s] { shards_[s] = std::make_unique<TxnShard>(broker_, s); });
-  }
-  auto table = broker_.topics();
-  if (const TopicInfo* t = table->find(kTransactionStateTopic)) start_loading(*t);
-}
-
-void TxnService::stop() {
-  for (unsigned s = 0; s < shards_.size(); ++s) {
-    if (shards_[s]) broker_.shards().run_and_wait(s, [this, s] { shards_[s]->stop(); });
-  }
-}
-
-std::optional<Uuid> TxnService::topic_id() const {
-  const TopicInfo* t = broker_.topics()->find(kTransactionStateTopic);
-  return t ? std::optional(t->id) : std::nullopt;
-}
-
-unsigned TxnService::owner_of(const Uuid& topic_id, const std::string& transactional_id) const {
-  const int32_t p = coordinator::partition_for_key(
-      transactional_id, broker_.config().transaction_state_log_num_partitions);
-  return broker_.owner_shard(topic_id, p);
-}
+TxnService::TxnService(Broker& broker)
+    : CoordinatorService(
+          broker, kTransactionStateTopic,
+          [](const config::BrokerConfig& c) { return c.transaction_state_log_num_partitions; }),
+      producer_ids_(broker) {}
 
 asio::awaitable<bool> TxnService::ensure_topic() {
   if (topic_id()) co_return true;
@@ -173,20 +147,6 @@ asio::awaitable<bool> TxnService::ensure_topic() {
     co_return true;
   }
   co_return topic_id().has_value();
-}
-
-void TxnService::unload(const TopicInfo& topic) {
-  for (int32_t p = 0; p < topic.partitions; ++p) {
-    const unsigned owner = broker_.owner_shard(topic.id, p);
-    broker_.shards().post(owner, [this, owner, p] { shards_[owner]->coordinator().unload(p); });
-  }
-}
-
-void TxnService::start_loading(const TopicInfo& topic) {
-  for (int32_t p = 0; p < topic.partitions; ++p) {
-    const unsigned owner = broker_.owner_shard(topic.id, p);
-    broker_.shards().post(owner, [this, owner, id = topic.id, p] { shards_[owner]->load(id, p); });
-  }
 }
 
 asio::awaitable<Result<int64_t, ErrorCode>> TxnService::allocate_producer_id() {

@@ -18,6 +18,7 @@
 
 #include "coordinator/txn/txn_coordinator.h"
 #include "server/completion.h"
+#include "server/coordinator_service.h"
 #include "server/producer_id_blocks.h"
 #include "server/topic_table.h"
 
@@ -64,54 +65,29 @@ class TxnShard final : public coordinator::txn::TxnLogWriter,
   coordinator::txn::TxnCoordinator coordinator_;
 };
 
-class TxnService {
+// The transaction coordinators of every shard over __transaction_state
+// (coordinator_service.h: call(), call_async(), on_every_shard(), start/stop,
+// unload when the topic is deleted) and the producer id blocks.
+class TxnService : public CoordinatorService<TxnShard> {
  public:
   explicit TxnService(Broker& broker);
-  ~TxnService();
-
-  // Creates the per-shard coordinators and, if __transaction_state exists,
-  // starts loading it. Called once after the partition logs are open.
-  void start();
-  void stop();
 
   // Whether __transaction_state exists, creating it on first use
   // (transaction.state.log.num.partitions, compacted); false if it cannot be made.
   asio::awaitable<bool> ensure_topic();
-  std::optional<Uuid> topic_id() const;
-  // __transaction_state was deleted: every coordinator drops its partitions.
-  void unload(const TopicInfo& topic);
 
-  TxnShard& shard(unsigned s) { return *shards_[s]; }
   ProducerIdBlocks& producer_ids() { return producer_ids_; }
   // A new producer id (InitProducerId without a transactional id).
   asio::awaitable<Result<int64_t, ErrorCode>> allocate_producer_id();
 
-  // Runs `fn` on the coordinator of `transactional_id` and returns its result
-  // on the calling shard; nullopt if __transaction_state does not exist.
-  template <typename T>
-  asio::awaitable<std::optional<T>> call(const std::string& transactional_id, TxnCall<T> fn);
-  template <typename T>
-  asio::awaitable<std::optional<T>> call_async(const std::string& transactional_id,
-                                               TxnAsyncCall<T> fn);
-  // Runs `fn` on every shard's coordinator and collects the results.
-  template <typename T>
-  asio::awaitable<std::vector<T>> on_every_shard(TxnCall<T> fn);
-
   // KIP-890 part 1: is (topic, partition) part of the ongoing transaction of
-  // this producer? NONE, or the coordinator's error for the produce request.
+  // this producer? NONE, or the coordinator's error.
   asio::awaitable<ErrorCode> verify_partition(const std::string& transactional_id,
                                               int64_t producer_id, int16_t producer_epoch,
                                               const std::string& topic, int32_t partition);
 
  private:
-  unsigned owner_of(const Uuid& topic_id, const std::string& transactional_id) const;
-  void start_loading(const TopicInfo& topic);
-
-  Broker& broker_;
   ProducerIdBlocks producer_ids_;
-  std::vector<std::unique_ptr<TxnShard>> shards_;
 };
 
 }  // namespace gregor::server
-
-#include "server/txn_service_inl.h"
