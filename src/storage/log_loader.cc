@@ -107,11 +107,7 @@ Result<Ok, StorageError> LogLoader::load() {
     log_.segments_.emplace(base, std::make_unique<Segment>(std::move(file), log_.config_));
   }
   if (auto r = prepare_active(); !r.ok()) return r;
-  if (auto r = load_producers(); !r.ok()) return r;
-  for (Segment* segment : to_seal_) {
-    if (auto r = seal_recovered(*segment); !r.ok()) return r;
-  }
-  return Ok{};
+  return load_producers();
 }
 
 Result<std::unique_ptr<Segment>, StorageError> LogLoader::load_segment(int64_t base, bool is_last,
@@ -128,7 +124,9 @@ Result<std::unique_ptr<Segment>, StorageError> LogLoader::load_segment(int64_t b
   ++log_.stats_.segments_loaded;
   if (load_indexes(*segment, size)) return segment;
   if (auto r = recover(*segment, size, dropped); !r.ok()) return Err(r.error());
-  if (!is_last && !*dropped) to_seal_.push_back(segment.get());
+  if (!is_last && !*dropped) {
+    if (auto r = seal_recovered(*segment); !r.ok()) return Err(r.error());
+  }
   return segment;
 }
 
@@ -196,7 +194,12 @@ Result<Ok, StorageError> LogLoader::seal_recovered(Segment& segment) {
   SegmentFile& file = *segment.file();
   auto fd = open_read(file);
   if (!fd.ok()) return Err(fd.error());
-  const auto txns = log_.txn_index_bytes(segment);
+  // Sealed while loading, before the producer replay: the aborted
+  // transactions of a recovered segment are known only in memory (and to the
+  // next replay), so its .txnindex is written only when the log already
+  // holds the segment.
+  std::vector<uint8_t> txns;
+  if (log_.segments_.count(segment.base_offset()) > 0) txns = log_.txn_index_bytes(segment);
   int r = io_.fdatasync((*fd)->fd());
   if (r == 0 && !txns.empty()) {
     r = io_.write_file_atomic(file.txn_index_path(), txns.data(), txns.size());

@@ -56,8 +56,6 @@ class LogLoader {
   void load_txn_indexes(int64_t below);
   Result<Ok, StorageError> replay_producers(int64_t from);
   Result<Ok, StorageError> replay_segment(Segment& segment, int64_t from, int64_t end);
-  // Recovered inactive segments, sealed once the producer state is rebuilt.
-  std::vector<Segment*> to_seal_;
 
   PartitionLog& log_;
   FileIo& io_;
