@@ -107,7 +107,8 @@ Result<Ok, StorageError> LogLoader::load() {
     log_.segments_.emplace(base, std::make_unique<Segment>(std::move(file), log_.config_));
   }
   if (auto r = prepare_active(); !r.ok()) return r;
-  return load_producers();
+  if (auto r = load_producers(); !r.ok()) return r;
+  return write_recovered_txn_indexes();
 }
 
 Result<std::unique_ptr<Segment>, StorageError> LogLoader::load_segment(int64_t base, bool is_last,
@@ -126,6 +127,7 @@ Result<std::unique_ptr<Segment>, StorageError> LogLoader::load_segment(int64_t b
   if (auto r = recover(*segment, size, dropped); !r.ok()) return Err(r.error());
   if (!is_last && !*dropped) {
     if (auto r = seal_recovered(*segment); !r.ok()) return Err(r.error());
+    resealed_.push_back(base);
   }
   return segment;
 }
@@ -194,10 +196,8 @@ Result<Ok, StorageError> LogLoader::seal_recovered(Segment& segment) {
   SegmentFile& file = *segment.file();
   auto fd = open_read(file);
   if (!fd.ok()) return Err(fd.error());
-  // Sealed while loading, before the producer replay: the aborted
-  // transactions of a recovered segment are known only in memory (and to the
-  // next replay), so its .txnindex is written only when the log already
-  // holds the segment.
+  // Sealed while loading, before the producer replay: a recovered segment's
+  // .txnindex follows in write_recovered_txn_indexes().
   std::vector<uint8_t> txns;
   if (log_.segments_.count(segment.base_offset()) > 0) txns = log_.txn_index_bytes(segment);
   int r = io_.fdatasync((*fd)->fd());
@@ -208,6 +208,21 @@ Result<Ok, StorageError> LogLoader::seal_recovered(Segment& segment) {
   if (r == 0) r = io_.write_file_atomic(file.time_index_path(), times.data(), times.size());
   if (r < 0) return Err(error_from_errno(-r));
   segment.set_sealed_on_disk(true);
+  return Ok{};
+}
+
+// Segments recovered and sealed while loading had no aborted transactions
+// known yet; the replay has rebuilt them, so their .txnindex is written now.
+Result<Ok, StorageError> LogLoader::write_recovered_txn_indexes() {
+  for (int64_t base : resealed_) {
+    auto it = log_.segments_.find(base);
+    if (it == log_.segments_.end()) continue;
+    const auto txns = log_.txn_index_bytes(*it->second);
+    if (txns.empty()) continue;
+    const int r =
+        io_.write_file_atomic(it->second->file()->txn_index_path(), txns.data(), txns.size());
+    if (r < 0) return Err(error_from_errno(-r));
+  }
   return Ok{};
 }
 

@@ -56,6 +56,9 @@ class LogLoader {
   void load_txn_indexes(int64_t below);
   Result<Ok, StorageError> replay_producers(int64_t from);
   Result<Ok, StorageError> replay_segment(Segment& segment, int64_t from, int64_t end);
+  Result<Ok, StorageError> write_recovered_txn_indexes();
+  // Base offsets of the inactive segments recovered and sealed while loading.
+  std::vector<int64_t> resealed_;
 
   PartitionLog& log_;
   FileIo& io_;
