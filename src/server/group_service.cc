@@ -34,27 +34,14 @@ cg::GroupConfig group_config(const config::BrokerConfig& c) {
 GroupShard::GroupShard(Broker& broker, unsigned shard)
     : broker_(broker),
       shard_(shard),
-      timer_(broker.shards().executor(shard)),
+      timer_(broker.shards().executor(shard), [this] { coordinator_.tick(); }),
       coordinator_(group_config(broker.config()), SystemClock::instance(), *this,
-                   [this](int64_t at) { schedule(at); }) {}
+                   [this](int64_t at) { timer_.schedule(at); }) {}
 
 GroupShard::~GroupShard() = default;
 
 void GroupShard::stop() {
-  stopped_ = true;
-  timer_.cancel();
-}
-
-void GroupShard::schedule(int64_t monotonic_ms) {
-  if (stopped_ || (armed_ >= 0 && armed_ <= monotonic_ms)) return;
-  armed_ = monotonic_ms;
-  const int64_t wait = std::max<int64_t>(monotonic_ms - SystemClock::instance().monotonic_ms(), 0);
-  timer_.expires_after(std::chrono::milliseconds(wait));
-  timer_.async_wait([this](const asio::error_code& ec) {
-    if (ec || stopped_) return;
-    armed_ = -1;
-    coordinator_.tick();
-  });
+  timer_.stop();
 }
 
 storage::PartitionLog* GroupShard::log_of(int32_t partition) {
@@ -116,7 +103,7 @@ void GroupShard::load(const Uuid& topic_id, int32_t partition) {
 }
 
 void GroupShard::load_step(Uuid topic_id, int32_t partition, int64_t offset) {
-  if (stopped_) return;
+  if (timer_.stopped()) return;
   storage::PartitionLog* log = broker_.partitions_of(shard_).find(topic_id, partition);
   if (log == nullptr) return coordinator_.unload(partition);
   if (offset >= log->high_watermark()) return coordinator_.finish_loading(partition);

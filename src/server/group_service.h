@@ -16,6 +16,7 @@
 #include "coordinator/group/group_coordinator.h"
 #include "server/completion.h"
 #include "server/coordinator_service.h"
+#include "server/coordinator_timer.h"
 #include "server/topic_table.h"
 
 namespace gregor::storage {
@@ -56,16 +57,13 @@ class GroupShard final : public coordinator::group::RecordWriter {
   void stop();
 
  private:
-  void schedule(int64_t monotonic_ms);
   void load_step(Uuid topic_id, int32_t partition, int64_t offset);
   void replay_batch(int32_t partition, record::BatchRecords& batch);
   storage::PartitionLog* log_of(int32_t partition);
 
   Broker& broker_;
   unsigned shard_;
-  asio::steady_timer timer_;
-  int64_t armed_ = -1;
-  bool stopped_ = false;
+  CoordinatorTimer timer_;
   coordinator::group::GroupCoordinator coordinator_;
 };
 

@@ -29,27 +29,14 @@ ct::TxnConfig txn_config(const config::BrokerConfig& c) {
 TxnShard::TxnShard(Broker& broker, unsigned shard)
     : broker_(broker),
       shard_(shard),
-      timer_(broker.shards().executor(shard)),
+      timer_(broker.shards().executor(shard), [this] { coordinator_.tick(); }),
       coordinator_(txn_config(broker.config()), SystemClock::instance(), *this, *this, *this,
-                   [this](int64_t at) { schedule(at); }) {}
+                   [this](int64_t at) { timer_.schedule(at); }) {}
 
 TxnShard::~TxnShard() = default;
 
 void TxnShard::stop() {
-  stopped_ = true;
-  timer_.cancel();
-}
-
-void TxnShard::schedule(int64_t monotonic_ms) {
-  if (stopped_ || (armed_ >= 0 && armed_ <= monotonic_ms)) return;
-  armed_ = monotonic_ms;
-  const int64_t delay = std::max<int64_t>(0, monotonic_ms - SystemClock::instance().monotonic_ms());
-  timer_.expires_after(std::chrono::milliseconds(delay));
-  timer_.async_wait([this](const asio::error_code& ec) {
-    if (ec || stopped_) return;
-    armed_ = -1;
-    coordinator_.tick();
-  });
+  timer_.stop();
 }
 
 void TxnShard::write(int32_t partition, std::vector<ct::TxnLogRecord> records,
@@ -94,7 +81,7 @@ void TxnShard::load(const Uuid& topic_id, int32_t partition) {
 }
 
 void TxnShard::load_step(Uuid topic_id, int32_t partition, int64_t offset) {
-  if (stopped_) return;
+  if (timer_.stopped()) return;
   storage::PartitionLog* log = broker_.partitions_of(shard_).find(topic_id, partition);
   if (log == nullptr) return coordinator_.unload(partition);
   if (offset >= log->high_watermark()) return coordinator_.finish_loading(partition);

@@ -19,6 +19,7 @@
 #include "coordinator/txn/txn_coordinator.h"
 #include "server/completion.h"
 #include "server/coordinator_service.h"
+#include "server/coordinator_timer.h"
 #include "server/producer_id_blocks.h"
 #include "server/topic_table.h"
 
@@ -54,14 +55,11 @@ class TxnShard final : public coordinator::txn::TxnLogWriter,
   void stop();
 
  private:
-  void schedule(int64_t monotonic_ms);
   void load_step(Uuid topic_id, int32_t partition, int64_t offset);
 
   Broker& broker_;
   unsigned shard_;
-  asio::steady_timer timer_;
-  int64_t armed_ = -1;
-  bool stopped_ = false;
+  CoordinatorTimer timer_;
   coordinator::txn::TxnCoordinator coordinator_;
 };
 
