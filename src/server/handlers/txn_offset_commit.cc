@@ -9,6 +9,7 @@
 #include "server/broker.h"
 #include "server/group_service.h"
 #include "server/handlers/handler.h"
+#include "server/handlers/offset_commit_common.h"
 
 namespace gregor::server {
 namespace {
@@ -16,7 +17,6 @@ namespace {
 namespace cg = coordinator::group;
 using protocol::TxnOffsetCommitRequest;
 using protocol::TxnOffsetCommitResponse;
-using Errors = std::vector<ErrorCode>;
 
 }  // namespace
 
@@ -34,40 +34,7 @@ asio::awaitable<net::Response> handle_txn_offset_commit(Broker& broker, net::Req
   commit.version = req.header.api_version;
 
   TxnOffsetCommitResponse resp;
-  auto table = broker.topics();
-  for (const auto& t : request.topics) {
-    auto& topic_out = resp.topics.emplace_back();
-    topic_out.name = t.name;
-    const TopicInfo* topic = table->find(t.name);
-    for (const auto& p : t.partitions) {
-      auto& out = topic_out.partitions.emplace_back();
-      out.partition_index = p.partition_index;
-      if (topic == nullptr || !topic->has_partition(p.partition_index)) {
-        out.error_code = to_wire(ErrorCode::kUnknownTopicOrPartition);
-        continue;
-      }
-      commit.entries.push_back({{t.name, p.partition_index},
-                                p.committed_offset,
-                                p.committed_leader_epoch,
-                                p.committed_metadata,
-                                -1});
-    }
-  }
-  // Pointers into resp are taken once it no longer grows.
-  std::vector<int16_t*> slots;  // response error of each entry sent to the coordinator
-  for (auto& t : resp.topics)
-    for (auto& p : t.partitions)
-      if (p.error_code == 0) slots.push_back(&p.error_code);
-
-  if (!commit.entries.empty()) {
-    GroupAsyncCall<Errors> run = [&commit](cg::GroupCoordinator& c, auto done) {
-      c.txn_commit(commit, std::move(done));
-    };
-    auto errors = co_await broker.groups().call_async<Errors>(request.group_id, std::move(run));
-    if (!errors) errors = Errors(slots.size(), ErrorCode::kCoordinatorNotAvailable);
-    for (size_t i = 0; i < slots.size() && i < errors->size(); ++i)
-      *slots[i] = to_wire((*errors)[i]);
-  }
+  co_await commit_offsets(broker, request, commit, resp, &cg::GroupCoordinator::txn_commit);
   co_return respond(resp, req);
 }
 
