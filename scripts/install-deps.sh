@@ -17,6 +17,8 @@ PACKAGES=(
   python3-snappy python3-lz4 python3-zstandard
   # disk measurements
   fio
+  # the zsh completion script's test
+  zsh
 )
 
 # kafkajs tests need node and npm. A node installed from elsewhere (it usually

@@ -51,6 +51,7 @@ _gregor_options() {
     "topic list" | "topic ls") echo "-i --internal $_gregor_client_opts" ;;
     "topic add-partitions") echo "-n --num $_gregor_client_opts" ;;
     "topic alter-config") echo "-s --set -d --delete $_gregor_client_opts" ;;
+    "topic trim-prefix" | "topic delete-records") echo "-o --offset -p --partitions $_gregor_client_opts" ;;
     "produce "*) echo "-k --key -K --key-delimiter -H --header -p --partition -z --compression --acks --idempotent --rate -f --file --delimiter $_gregor_client_opts" ;;
     "consume "*) echo "-o --offset -n --num -g --group -p --partitions -f --format -e --exit --brokers -X --verbose --timeout --help" ;;
     "group reset-offsets") echo "-t --topic --all-topics --to-earliest --to-latest --to-offset --to-timestamp --shift-by --execute $_gregor_client_opts" ;;
@@ -92,7 +93,7 @@ _gregor() {
     "") COMPREPLY=($(compgen -W "serve topic produce consume group cluster config bench transaction producer" -- "$cur")) ;;
     topic)
       if [ -z "$_gregor_sub" ]; then
-        COMPREPLY=($(compgen -W "create list describe delete add-partitions alter-config" -- "$cur"))
+        COMPREPLY=($(compgen -W "create list describe delete add-partitions alter-config trim-prefix" -- "$cur"))
       elif [ "$_gregor_sub" != create ] && [ "$_gregor_sub" != list ]; then
         COMPREPLY=($(compgen -W "$(_gregor_names topic)" -- "$cur"))
       fi

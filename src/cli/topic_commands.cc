@@ -1,5 +1,5 @@
 // gregor topic create|list|delete|add-partitions|alter-config (describe is in
-// topic_describe.cc).
+// topic_describe.cc, trim-prefix in topic_trim.cc).
 #include <CLI/CLI.hpp>
 
 #include "cli/admin.h"
@@ -12,6 +12,7 @@
 namespace gregor::cli {
 
 void add_topic_describe_command(CLI::App* topic, CommandSet& commands);
+void add_topic_trim_command(CLI::App* topic, CommandSet& commands);
 
 namespace {
 
@@ -238,6 +239,7 @@ void add_topic_commands(CLI::App& app, CommandSet& commands) {
   add_delete(topic, commands);
   add_add_partitions(topic, commands);
   add_alter_config(topic, commands);
+  add_topic_trim_command(topic, commands);
 }
 
 }  // namespace gregor::cli

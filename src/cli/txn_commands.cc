@@ -12,13 +12,12 @@
 #include <thread>
 
 #include "base/error_code.h"
-#include "cli/client.h"
 #include "cli/commands.h"
-#include "cli/key_value.h"
 #include "cli/metadata.h"
 #include "cli/output.h"
 #include "cli/table.h"
 #include "cli/wire_client.h"
+#include "cli/wire_cluster.h"
 #include "protocol/messages/describe_producers.h"
 #include "protocol/messages/describe_transactions.h"
 #include "protocol/messages/find_coordinator.h"
@@ -32,32 +31,6 @@ constexpr auto kCoordinatorLoadInProgress =
     static_cast<int16_t>(ErrorCode::kCoordinatorLoadInProgress);
 constexpr auto kCoordinatorNotAvailable = static_cast<int16_t>(ErrorCode::kCoordinatorNotAvailable);
 constexpr auto kTransactionalIdNotFound = static_cast<int16_t>(ErrorCode::kTransactionalIdNotFound);
-
-// The requests go over WireClient's plaintext connections; -X only reaches
-// the Metadata lookup, so a secured listener cannot be used.
-void require_plaintext(const ClientOptions& options) {
-  for (const auto& property : options.properties) {
-    auto [key, value] = split_key_value(property);
-    std::string lower = value;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (key == "security.protocol" && lower != "plaintext")
-      usage_error("this command supports only PLAINTEXT listeners, not " + value);
-  }
-}
-
-ClusterMetadata cluster_metadata(const ClientOptions& options) {
-  require_plaintext(options);
-  Client client(options, RD_KAFKA_PRODUCER);
-  return fetch_metadata(client);
-}
-
-const BrokerMetadata& find_broker(const ClusterMetadata& md, int id) {
-  for (const auto& b : md.brokers) {
-    if (b.id == id) return b;
-  }
-  fail("broker " + std::to_string(id) + " is not in the cluster metadata");
-}
 
 std::string format_time_ms(int64_t ms) {
   if (ms < 0) return "-";
@@ -95,7 +68,7 @@ struct ListedTransaction {
 };
 
 void list(const ListArgs& args) {
-  ClusterMetadata md = cluster_metadata(args.client);
+  ClusterMetadata md = plaintext_cluster_metadata(args.client);
   protocol::ListTransactionsRequest request;
   request.state_filters = args.states;
   request.producer_id_filters = args.producer_ids;
@@ -222,7 +195,7 @@ std::string describe_text(const protocol::DescribeTransactionsResponse::Transact
 }
 
 void describe(const DescribeArgs& args) {
-  ClusterMetadata md = cluster_metadata(args.client);
+  ClusterMetadata md = plaintext_cluster_metadata(args.client);
   if (md.brokers.empty()) fail("the cluster metadata lists no brokers");
   std::map<std::string, Coordinator> coordinators;
   {
@@ -272,7 +245,7 @@ struct ProducerRow {
 };
 
 void describe_producers(const ProducersArgs& args) {
-  ClusterMetadata md = cluster_metadata(args.client);
+  ClusterMetadata md = plaintext_cluster_metadata(args.client);
   const TopicMetadata& topic = md.topic(args.topic);
   std::set<int> wanted(args.partitions.begin(), args.partitions.end());
   std::map<int, std::vector<int32_t>> by_leader;

@@ -1,7 +1,9 @@
 #include "cli/units.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <utility>
 
 #include "cli/command_error.h"
@@ -43,6 +45,20 @@ int64_t parse_size_bytes(const std::string& text, const std::string& option) {
   if (unit == "m" || unit == "M" || unit == "MiB" || unit == "MB")
     return scaled(number, 1024.0 * 1024);
   usage_error(option + ": unknown size unit '" + unit + "' (use B, KiB or MiB)");
+}
+
+std::string format_bytes(int64_t bytes) {
+  if (bytes < 1024) return std::to_string(bytes) + " B";
+  static constexpr const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes) / 1024;
+  size_t unit = 0;
+  while (value >= 1024 && unit + 1 < std::size(kUnits)) {
+    value /= 1024;
+    ++unit;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f %s", value, kUnits[unit]);
+  return buf;
 }
 
 }  // namespace gregor::cli

@@ -25,7 +25,16 @@ printf '%s\\n' "${{COMPREPLY[@]}}"
 
 def test_bash_commands_and_options():
     assert complete("gregor to") == ["topic"]
-    assert complete("gregor topic ") == ["create", "list", "describe", "delete", "add-partitions", "alter-config"]
+    assert complete("gregor topic ") == [
+        "create",
+        "list",
+        "describe",
+        "delete",
+        "add-partitions",
+        "alter-config",
+        "trim-prefix",
+    ]
+    assert "--partitions" in complete("gregor topic trim-prefix demo --p")
     assert complete("gregor bench e") == ["e2e"]
     assert "--acks" in complete("gregor produce demo --a")
     assert complete("gregor consume demo -o ") == ["start", "end"]

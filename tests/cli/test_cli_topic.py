@@ -1,5 +1,6 @@
-"""gregor topic create|list|describe|delete|add-partitions|alter-config against a real broker."""
+"""gregor topic create|list|describe|delete|add-partitions|alter-config|trim-prefix against a real broker."""
 
+import json
 import time
 
 from cli_util import fails, ok, ok_json, run, unique
@@ -23,11 +24,13 @@ def test_create_list_describe_delete(broker):
         assert p["isr"] == [p["leader"]]
         assert p["log_start_offset"] == 0
         assert p["high_watermark"] == 0
-    # Brokers without DescribeConfigs still get partitions, with the reason for no configs.
-    assert described["configs"] or "does not support" in described["configs_error"]
+        assert p["size_bytes"] == 0
+    assert described["size_bytes"] == 0
+    assert "configs_error" not in described and "sizes_error" not in described
+    assert {c["name"] for c in described["configs"]} >= {"cleanup.policy", "retention.ms"}
 
     text = ok(broker, "topic", "describe", topic)
-    assert "PARTITION" in text and "HIGH-WATERMARK" in text
+    assert "PARTITION" in text and "HIGH-WATERMARK" in text and "SIZE" in text
 
     assert ok_json(broker, "topic", "delete", topic) == [{"topic": topic, "status": "deleted"}]
     deadline = time.monotonic() + 10
@@ -40,11 +43,10 @@ def test_create_with_configs_and_text_output(broker):
     topic = unique("cli-cfg")
     out = ok(broker, "topic", "create", topic, "-p", "1", "-c", "retention.ms=3600000", "-c", "segment.bytes=1048576")
     assert out.splitlines() == ["TOPIC" + " " * (len(topic) - 3) + "STATUS", f"{topic}  created"]
-    described = ok_json(broker, "topic", "describe", topic)
-    if described["configs"]:
-        configs = {c["name"]: c for c in described["configs"]}
-        assert configs["retention.ms"]["value"] == "3600000"
-        assert configs["retention.ms"]["source"] == "DYNAMIC_TOPIC_CONFIG"
+    configs = {c["name"]: c for c in ok_json(broker, "topic", "describe", topic)["configs"]}
+    assert configs["retention.ms"]["value"] == "3600000"
+    assert configs["retention.ms"]["source"] == "DYNAMIC_TOPIC_CONFIG"
+    assert configs["segment.bytes"]["value"] == "1048576"
 
 
 def test_dry_run_creates_nothing(broker):
@@ -85,6 +87,59 @@ def test_alter_config(broker):
     assert configs["retention.ms"]["value"] == "7200000"
     assert configs["retention.ms"]["source"] == "DYNAMIC_TOPIC_CONFIG"
     assert configs["cleanup.policy"]["source"] == "DEFAULT_CONFIG"
+
+
+def produce_to(broker, topic, partition, count):
+    lines = "".join(f"{partition}-{i}\n" for i in range(count))
+    ok(broker, "produce", topic, "-p", str(partition), input=lines)
+
+
+def test_describe_shows_sizes(broker):
+    topic = unique("cli-size")
+    ok(broker, "topic", "create", topic, "-p", "2")
+    produce_to(broker, topic, 0, 500)
+    produce_to(broker, topic, 1, 5)
+    described = ok_json(broker, "topic", "describe", topic)
+    sizes = [p["size_bytes"] for p in described["partitions"]]
+    # 500 records of at least 5 value bytes each take more than 2,500 bytes; 5 records fewer.
+    assert sizes[0] > 2500 and 0 < sizes[1] < sizes[0], sizes
+    assert described["size_bytes"] == sum(sizes)
+    text = ok(broker, "topic", "describe", topic)
+    assert "KiB" in text and " B\n" in text
+
+
+def test_trim_prefix(broker):
+    topic = unique("cli-trim")
+    ok(broker, "topic", "create", topic, "-p", "3")
+    for partition in range(3):
+        produce_to(broker, topic, partition, 10)
+
+    trimmed = ok_json(broker, "topic", "trim-prefix", topic, "-o", "4", "-p", "0")
+    assert trimmed == [{"topic": topic, "partition": 0, "log_start_offset": 4}]
+    out = ok(broker, "consume", topic, "-p", "0", "-o", "start", "-e")
+    assert out.split() == [f"0-{i}" for i in range(4, 10)]
+
+    # delete-records is the same command; -o end trims up to the high watermark.
+    trimmed = ok_json(broker, "topic", "delete-records", topic, "-o", "end", "-p", "1,2")
+    assert trimmed == [
+        {"topic": topic, "partition": 1, "log_start_offset": 10},
+        {"topic": topic, "partition": 2, "log_start_offset": 10},
+    ]
+    starts = [p["log_start_offset"] for p in ok_json(broker, "topic", "describe", topic)["partitions"]]
+    assert starts == [4, 10, 10]
+
+    # Beyond a high watermark: that partition fails, the others are trimmed, exit 1.
+    produce_to(broker, topic, 2, 5)
+    p = run(broker, "topic", "trim-prefix", topic, "-o", "12", "--format", "json")
+    assert p.returncode == 1, p.stderr
+    rows = {r["partition"]: r for r in json.loads(p.stdout)}
+    assert "out of range" in rows[0]["error"].lower() and "out of range" in rows[1]["error"].lower()
+    assert rows[2]["log_start_offset"] == 12
+    assert "2 of 3 partition(s) failed" in p.stderr and len(p.stderr.strip().splitlines()) == 1
+
+    assert "unknown partition" in fails(broker, 1, "topic", "trim-prefix", topic, "-o", "1", "-p", "7")
+    assert "unknown topic" in fails(broker, 1, "topic", "trim-prefix", unique("cli-none"), "-o", "1")
+    assert "--offset" in fails(broker, 2, "topic", "trim-prefix", topic, "-o", "soon")
 
 
 def test_bad_arguments_exit_2(broker):

@@ -78,5 +78,15 @@ TEST(Units, Sizes) {
   EXPECT_THROW(parse_size_bytes("1GiB", "-s"), CommandError);
 }
 
+TEST(Units, FormattedSizes) {
+  EXPECT_EQ(format_bytes(0), "0 B");
+  EXPECT_EQ(format_bytes(1023), "1023 B");
+  EXPECT_EQ(format_bytes(1024), "1.0 KiB");
+  EXPECT_EQ(format_bytes(1536), "1.5 KiB");
+  EXPECT_EQ(format_bytes(12LL * 1024 * 1024 + 1), "12.0 MiB");
+  EXPECT_EQ(format_bytes(3LL << 40), "3.0 TiB");
+  EXPECT_EQ(format_bytes(5000LL << 40), "5000.0 TiB");
+}
+
 }  // namespace
 }  // namespace gregor::cli
