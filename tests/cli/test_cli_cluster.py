@@ -1,5 +1,7 @@
 """gregor cluster info and gregor config get|set against a real broker."""
 
+import json
+
 from cli_util import ok, ok_json, run
 
 
@@ -22,10 +24,8 @@ def test_cluster_info(broker):
 def test_config_get_and_set(broker):
     p = run(broker, "config", "get", "--format", "json")
     assert p.returncode == 0, p.stderr
-    import json
-
     entries = {e["name"]: e for e in json.loads(p.stdout)}
-    assert "log.retention.ms" in entries or "num.partitions" in entries
+    assert {"log.retention.ms", "num.partitions", "log.dirs"} <= entries.keys()
     one = ok_json(broker, "config", "get", "num.partitions")
     assert [e["name"] for e in one] == ["num.partitions"]
     # A dynamic broker config (a topic default) changes at run time; it is harmless to the
@@ -34,6 +34,12 @@ def test_config_get_and_set(broker):
     assert changed.returncode == 0, changed.stderr
     got = ok_json(broker, "config", "get", "log.cleaner.delete.retention.ms")
     assert [e["value"] for e in got] == ["86400001"], got
+    assert got[0]["source"] == "DYNAMIC_BROKER_CONFIG", got
+    # --delete removes the dynamic value: the static default is back.
+    deleted = run(broker, "config", "set", "-d", "log.cleaner.delete.retention.ms")
+    assert deleted.returncode == 0, deleted.stderr
+    got = ok_json(broker, "config", "get", "log.cleaner.delete.retention.ms")
+    assert [e["value"] for e in got] == ["86400000"], got
     # A static one is refused with Kafka's error, on one line.
     refused = run(broker, "config", "set", "num.partitions=3")
     assert refused.returncode == 1
