@@ -80,8 +80,7 @@ int serve(const std::string& config_file, const std::vector<std::string>& overri
     }
     broker.stop();
   }
-  shards.stop();
-  shards.join();
+  shards.stop_within(std::chrono::seconds(5));
   return code;
 }
 

@@ -128,7 +128,8 @@ void NetServer::on_every_shard(const std::function<void(unsigned)>& fn) {
   for (auto& f : done) f.get();
 }
 
-void NetServer::shutdown(std::chrono::milliseconds drain_timeout) {
+void NetServer::shutdown(std::chrono::milliseconds drain_timeout,
+                         const std::function<void()>& draining) {
   if (!started_ || shut_down_) return;
   GREGOR_ASSERT(ShardSet::current() < 0, "NetServer::shutdown called on a shard thread");
   shut_down_ = true;
@@ -144,6 +145,7 @@ void NetServer::shutdown(std::chrono::milliseconds drain_timeout) {
     for (auto& l : listeners_) l->close_on_shard(s);
     for (auto& conn : snapshot(per_shard_[s]->live)) conn->drain();
   });
+  if (draining) draining();
   auto deadline = std::chrono::steady_clock::now() + drain_timeout;
   while (connection_count() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));

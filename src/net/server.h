@@ -6,9 +6,13 @@
 // while the ShardSet is running):
 //   1. on every shard: close the acceptors, then ask every connection to drain
 //      (stop reading, finish in-flight requests, write their responses, close);
-//   2. wait until every connection has closed, or drain_timeout has passed;
-//   3. on every shard: close whatever is still open.
-// Handler coroutines still running after step 3 finish on their own; their
+//   2. run `draining` (if given) on the calling thread: no request is read
+//      from now on, so the owner can answer requests parked in long waits
+//      (long-poll fetches, joins waiting for a rebalance) instead of letting
+//      them hold the drain until their timeouts;
+//   3. wait until every connection has closed, or drain_timeout has passed;
+//   4. on every shard: close whatever is still open.
+// Handler coroutines still running after step 4 finish on their own; their
 // responses are dropped. Stop and join the ShardSet afterwards.
 //
 // Thread contract: start(), shutdown() and the destructor from one controlling
@@ -68,7 +72,8 @@ class NetServer {
   uint16_t bound_port(std::string_view listener_name) const;
   uint16_t bound_port() const;  // the first listener's
 
-  void shutdown(std::chrono::milliseconds drain_timeout);
+  void shutdown(std::chrono::milliseconds drain_timeout,
+                const std::function<void()>& draining = {});
 
   size_t connection_count() const;
   size_t connection_count(unsigned shard) const;

@@ -66,6 +66,20 @@ void ShardSet::stop() {
   }
 }
 
+void ShardSet::stop_within(std::chrono::milliseconds grace) {
+  stop();
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (live_loops_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (size_t busy = live_loops_.load(); busy > 0) {
+    log::warn("{} shard loop(s) still had work {} ms after shutdown; stopping them", busy,
+              grace.count());
+    for (auto& s : shards_) s->ctx.stop();
+  }
+  join();
+}
+
 void ShardSet::join() {
   for (auto& s : shards_) {
     if (s->thread.joinable()) s->thread.join();

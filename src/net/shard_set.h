@@ -29,6 +29,7 @@
 
 #include <asio.hpp>
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -53,6 +54,10 @@ class ShardSet {
   void start();
   void stop();
   void join();
+  // stop(), then join() if the loops run out of work within `grace`; loops
+  // still busy then (a coroutine waiting on a long timer) are stopped hard
+  // (io_context::stop, their pending handlers dropped) with a warning.
+  void stop_within(std::chrono::milliseconds grace);
 
   unsigned size() const { return static_cast<unsigned>(shards_.size()); }
   // True from start() until the first loop thread has exited.

@@ -233,8 +233,15 @@ void Broker::remove_orphan_dirs() {
   }
 }
 
+void Broker::wake_parked_requests() {
+  stopping_.store(true);
+  groups_->unload_all();
+  for (unsigned s = 0; s < shards_.size(); ++s)
+    shards_.run_and_wait(s, [this, s] { partitions_[s]->wake_hw_listeners(); });
+}
+
 void Broker::stop() {
-  if (net_) net_->shutdown(std::chrono::seconds(10));
+  if (net_) net_->shutdown(std::chrono::seconds(10), [this] { wake_parked_requests(); });
   txns_->stop();
   groups_->stop();
   if (maintenance_) maintenance_->stop();

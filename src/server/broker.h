@@ -47,8 +47,12 @@ class Broker {
   // Opens the metadata store and every partition log (recovering them), then
   // starts listening. Called once, from the main thread, after shards started.
   Result<Ok, std::string> start();
-  // Stops accepting, drains in-flight requests, closes every log cleanly.
+  // Stops accepting, answers parked requests (long-poll fetches, group
+  // joins), drains in-flight requests, closes every log cleanly.
   void stop();
+  // True once stop() is answering parked requests: a long poll that starts
+  // waiting after that must not wait (any shard).
+  bool stopping() const { return stopping_.load(); }
 
   // The effective configuration: the static one (file and overrides) with the
   // dynamic broker configs layered over it. The reference stays valid for the
@@ -90,6 +94,10 @@ class Broker {
                                     int32_t partition) const;
 
  private:
+  // Sets stopping(), then answers the requests parked in long waits (no more
+  // are read by now): fetches get what they have, group requests
+  // NOT_COORDINATOR.
+  void wake_parked_requests();
   Result<Ok, std::string> open_log_directories();
   Result<Ok, std::string> open_partitions();
   void write_checkpoints(const std::vector<storage::PartitionCheckpoint>& all);
@@ -98,6 +106,7 @@ class Broker {
   config::BrokerConfig config_;  // static: as loaded at start
   std::vector<std::unique_ptr<const config::BrokerConfig>> config_versions_;
   std::atomic<const config::BrokerConfig*> effective_;
+  std::atomic<bool> stopping_{false};
   net::ShardSet& shards_;
   asio::thread_pool controller_{1};
   std::vector<std::unique_ptr<storage::LogDirectory>> log_directories_;  // hold the dir locks

@@ -73,6 +73,17 @@ class CoordinatorService {
     }
   }
 
+  // Shutdown: every coordinator drops all its partitions, so requests parked
+  // in them (a JoinGroup waiting for a rebalance) are answered now, with
+  // NOT_COORDINATOR, and the clients move on to the next coordinator.
+  void unload_all() {
+    for (unsigned s = 0; s < shards_.size(); ++s) {
+      if (shards_[s]) {
+        broker_.shards().run_and_wait(s, [this, s] { shards_[s]->coordinator().unload_all(); });
+      }
+    }
+  }
+
   ShardT& shard(unsigned s) { return *shards_[s]; }
 
   // Runs `fn` on the coordinator that serves `key` and returns its result on

@@ -120,7 +120,9 @@ asio::awaitable<void> wait_for_data(Broker& broker, const std::vector<FetchTarge
   }
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       deadline - std::chrono::steady_clock::now());
-  if (left.count() > 0) co_await wake->wait(left);
+  // The listeners are in place: a shutdown that began before this check
+  // either fired them or is seen here.
+  if (left.count() > 0 && !broker.stopping()) co_await wake->wait(left);
   for (auto& [owner, watches] : by_owner) {
     co_await broker.shards().invoke_on(owner, [&, owner = owner] {
       for (const Watch& w : watches) {

@@ -61,6 +61,10 @@ class ShardPartitions {
     for (const auto& [key, log] : logs_) out.push_back(key);
     return out;
   }
+  // Wakes the long polls waiting on any of the logs (shutdown).
+  void wake_hw_listeners() {
+    for (auto& [key, log] : logs_) log->wake_hw_listeners();
+  }
   // Closes every log (clean shutdown) and returns what the checkpoint files need.
   std::vector<storage::PartitionCheckpoint> close_all();
   storage::IoWorker& io() { return io_; }

@@ -178,6 +178,9 @@ class PartitionLog {
   // unique across all logs of the process.
   uint64_t add_hw_listener(std::function<void()> fn);
   void remove_hw_listener(uint64_t id);
+  // Runs (and removes) every listener now, as if the high watermark had
+  // advanced: the broker's shutdown answers long polls at once.
+  void wake_hw_listeners() { fire_hw_listeners(); }
 
   // Writes and syncs everything, seals the active segment (the clean-shutdown
   // record: the next open reads no data). Blocks on the disk. Pending

@@ -81,6 +81,13 @@ void GroupCoordinator::unload(int32_t partition) {
   }
 }
 
+void GroupCoordinator::unload_all() {
+  std::set<int32_t> all;
+  for (const auto& [p, state] : partitions_) all.insert(p);
+  for (const auto& [p, groups] : loading_) all.insert(p);
+  for (int32_t p : all) unload(p);
+}
+
 ErrorCode GroupCoordinator::partition_error(int32_t partition) const {
   auto it = partitions_.find(partition);
   if (it == partitions_.end()) return ErrorCode::kNotCoordinator;

@@ -142,6 +142,8 @@ class GroupCoordinator {
   void finish_loading(int32_t partition);
   // Drops the partition's groups; parked requests get NOT_COORDINATOR.
   void unload(int32_t partition);
+  // unload() of every partition, loaded or loading (the broker shuts down).
+  void unload_all();
   // NONE if this coordinator serves the partition, COORDINATOR_LOAD_IN_PROGRESS
   // while it replays it, NOT_COORDINATOR otherwise.
   ErrorCode partition_error(int32_t partition) const;

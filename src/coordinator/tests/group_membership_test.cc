@@ -105,6 +105,23 @@ TEST_F(TwoMembers, SessionTimeoutRemovesSilentMember) {
   EXPECT_EQ(f.heartbeat("g", b_id, 2), ErrorCode::kUnknownMemberId);
 }
 
+TEST_F(TwoMembers, UnloadAllAnswersParkedJoinsAndSyncsWithNotCoordinator) {
+  // A third member joins: its JoinGroup waits for A and B to rejoin.
+  auto c = f.join_new("g");
+  EXPECT_FALSE(c->has_value());
+  // A rejoins; B does not: A's JoinGroup waits too.
+  Fixture::JoinArgs rejoin;
+  rejoin.member_id = a_id;
+  auto a3 = f.join("g", rejoin);
+  EXPECT_FALSE(a3->has_value());
+  f.coordinator.unload_all();
+  ASSERT_TRUE(c->has_value() && a3->has_value());
+  EXPECT_EQ((*c)->error_code, to_wire(ErrorCode::kNotCoordinator));
+  EXPECT_EQ((*a3)->error_code, to_wire(ErrorCode::kNotCoordinator));
+  EXPECT_EQ(f.coordinator.find("g"), nullptr);
+  EXPECT_EQ(f.coordinator.partition_error(0), ErrorCode::kNotCoordinator);
+}
+
 TEST_F(TwoMembers, LeaveTriggersRebalanceAndLastLeaveEmptiesGroup) {
   protocol::LeaveGroupRequest leave;
   leave.group_id = "g";

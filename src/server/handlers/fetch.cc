@@ -155,8 +155,9 @@ asio::awaitable<net::Response> handle_fetch(Broker& broker, net::Request& req) {
       bytes += r.bytes;
       errors = errors || r.error != ErrorCode::kNone;
     }
+    // A shutting-down broker answers with what it has rather than wait.
     if (errors || bytes >= static_cast<size_t>(std::max(request.min_bytes, 0)) ||
-        std::chrono::steady_clock::now() >= deadline) {
+        std::chrono::steady_clock::now() >= deadline || broker.stopping()) {
       break;
     }
     co_await wait_for_data(broker, targets, reads, deadline);
