@@ -107,10 +107,10 @@ Result<FilteredBatch, StorageError> filter_batch(std::span<const uint8_t> batch,
   const std::optional<int64_t> horizon = delete_horizon_ms(h);
   const bool control = h.is_control();
   // Kafka's checkBatchRetention: a marker goes once its transaction is gone
-  // and its delete horizon passed; data batches of aborted transactions would
-  // go too, which needs the transaction index (not kept yet).
+  // and its delete horizon passed; data batches of aborted transactions go.
   const bool discard_records =
-      control && in.control_discardable && horizon.has_value() && *horizon <= in.now_ms;
+      (control && in.control_discardable && horizon.has_value() && *horizon <= in.now_ms) ||
+      (!control && in.aborted);
   const bool retain_empty = h.producer_id() >= 0 && in.last_of_producer;
   FilteredBatch out;
   if (discard_records && !retain_empty) {

@@ -50,6 +50,9 @@ struct BatchFilterInput {
   // For a control batch (transaction marker): no batch of its transaction was
   // met in this cleaning, so the marker may go once its delete horizon passed.
   bool control_discardable = false;
+  // A data batch of an aborted transaction: its records go (the header stays
+  // if it is the last of its producer).
+  bool aborted = false;
 };
 
 enum class BatchFate {

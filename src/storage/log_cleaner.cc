@@ -7,6 +7,7 @@
 #include "protocol/record/record.h"
 #include "storage/cleaner_batch_filter.h"
 #include "storage/cleaner_segment_reader.h"
+#include "storage/cleaner_txn_state.h"
 #include "storage/offset_index.h"
 #include "storage/time_index.h"
 
@@ -44,7 +45,10 @@ class LogCleaner::Pass {
   LogConfig writer_config_;
   int64_t end_ = 0;  // one past the last offset the key map covers
   std::unordered_map<int64_t, int64_t> last_of_producer_;
-  std::unordered_set<int64_t> open_txns_;  // producers with transactional data since their marker
+  // Transactions as the map building and the cleaning meet them (each reads
+  // its range from the start, so each has its own).
+  std::optional<CleanerTxnState> map_txns_;
+  std::optional<CleanerTxnState> clean_txns_;
   std::unique_ptr<CleanedSegmentWriter> writer_;
   std::vector<uint8_t> last_batch_;  // the last batch read, unchanged
   CleanResult result_;
@@ -75,6 +79,7 @@ Result<CleanResult, StorageError> LogCleaner::Pass::run() {
   result_.end_offset = end_;
   result_.stats.map_utilization = c_.map_.utilization();
   const auto groups = group_segments();
+  if (!t_.segments.empty()) clean_txns_.emplace(t_.aborted, t_.segments.front().base_offset);
   for (size_t i = 0; i < groups.size(); ++i) {
     if (auto r = clean_group(groups[i], i + 1 == groups.size()); !r.ok()) return Err(r.error());
   }
@@ -85,6 +90,7 @@ Result<CleanResult, StorageError> LogCleaner::Pass::run() {
 
 Result<Ok, StorageError> LogCleaner::Pass::build_map() {
   c_.map_.clear();
+  map_txns_.emplace(t_.aborted, t_.first_dirty_offset);
   for (const CleanerSegment& segment : t_.segments) {
     if (segment.next_offset <= t_.first_dirty_offset) continue;
     auto full = map_segment(segment);
@@ -113,7 +119,15 @@ Result<bool, StorageError> LogCleaner::Pass::map_segment(const CleanerSegment& s
 Result<Ok, StorageError> LogCleaner::Pass::map_batch(std::span<const uint8_t> batch, bool* full) {
   const record::BatchHeaderView h(batch.data());
   if (h.last_offset() < t_.first_dirty_offset) return Ok{};
-  if (!h.is_control()) {
+  // Records of aborted transactions never count as a key's latest value:
+  // they would make the cleaner drop the committed value before them.
+  bool aborted = false;
+  if (h.is_control()) {
+    map_txns_->on_control_batch(batch);
+  } else {
+    aborted = map_txns_->on_data_batch(h.producer_id(), h.is_transactional(), h.last_offset());
+  }
+  if (!h.is_control() && !aborted) {
     auto records = record::BatchRecords::open(batch);
     if (!records.ok()) return Err(StorageError::kCorrupt);
     record::RecordView r;
@@ -209,11 +223,10 @@ Result<Ok, StorageError> LogCleaner::Pass::clean_batch(std::span<const uint8_t> 
   in.map = &c_.map_;
   in.now_ms = t_.now_ms;
   in.delete_retention_ms = t_.compaction.delete_retention_ms;
-  // Kafka's CleanedTransactionMetadata, without aborted-transaction knowledge.
   if (h.is_control()) {
-    in.control_discardable = h.records_count() == 0 || open_txns_.erase(h.producer_id()) == 0;
-  } else if (h.is_transactional()) {
-    open_txns_.insert(h.producer_id());
+    in.control_discardable = clean_txns_->on_control_batch(batch);
+  } else {
+    in.aborted = clean_txns_->on_data_batch(h.producer_id(), h.is_transactional(), h.last_offset());
   }
   auto last = last_of_producer_.find(h.producer_id());
   in.last_of_producer = last != last_of_producer_.end() && last->second == h.last_offset();

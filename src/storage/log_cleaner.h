@@ -56,6 +56,7 @@
 #include "storage/cleaner_offset_map.h"
 #include "storage/io_throttler.h"
 #include "storage/log_config.h"
+#include "storage/producer_state.h"
 #include "storage/segment_file.h"
 #include "storage/storage_error.h"
 
@@ -104,6 +105,8 @@ struct CleanTask {
   LogConfig log_config;  // segment.bytes, index.interval.bytes, segment.index.bytes
   CompactionConfig compaction;
   std::vector<CleanerSegment> segments;  // log start .. first uncleanable, in order
+  // The log's aborted transactions overlapping the segments.
+  std::vector<AbortedTxn> aborted;
   int64_t first_dirty_offset = 0;
   int64_t first_uncleanable_offset = 0;
   int64_t now_ms = 0;

@@ -32,13 +32,16 @@ int64_t PartitionLog::first_dirty_offset() {
 }
 
 // The active segment's base, or the first earlier segment (from the one
-// holding first_dirty) that is not settled or is inside min.compaction.lag.ms.
+// holding first_dirty) that is not settled, is inside min.compaction.lag.ms
+// or reaches past the last stable offset (Kafka's first unstable offset: data
+// of a transaction not yet decided must not enter the key map).
 int64_t PartitionLog::first_uncleanable(const CompactionConfig& config, int64_t first_dirty,
                                         int64_t now_ms) const {
+  const int64_t stable = last_stable_offset();
   for (auto it = segments_.begin(); std::next(it) != segments_.end(); ++it) {
     const Segment& s = *it->second;
     if (std::next(it)->first <= first_dirty) continue;
-    if (!settled(s)) return std::max(it->first, first_dirty);
+    if (!settled(s) || std::next(it)->first > stable) return std::max(it->first, first_dirty);
     if (config.min_compaction_lag_ms > 0 &&
         largest_timestamp(s) > now_ms - config.min_compaction_lag_ms) {
       return std::max(it->first, first_dirty);
@@ -102,15 +105,19 @@ std::optional<CleanTask> PartitionLog::clean_task(const CompactionConfig& config
   task.first_dirty_offset = st.first_dirty_offset;
   task.now_ms = clock_.now_ms();
   task.flush_in_flight = in_flight_.get();
+  const int64_t stable = last_stable_offset();
   for (auto it = segments_.begin(); std::next(it) != segments_.end(); ++it) {
     const Segment& s = *it->second;
     if (it->first >= st.first_uncleanable_offset || !settled(s)) break;
+    if (std::next(it)->first > stable) break;
     task.segments.push_back(
         {s.file(), it->first, s.size(), std::next(it)->first, s.offset_index().size()});
   }
   if (task.segments.empty()) return std::nullopt;
   task.first_uncleanable_offset = task.segments.back().next_offset;
   if (task.first_uncleanable_offset <= task.first_dirty_offset) return std::nullopt;
+  task.aborted =
+      aborted_transactions(task.segments.front().base_offset, task.first_uncleanable_offset);
   return task;
 }
 

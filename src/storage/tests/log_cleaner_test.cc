@@ -317,6 +317,98 @@ TEST_F(LogCleanerTest, TransactionMarkersStayWhileTheirDataDoesThenExpire) {
   EXPECT_FALSE(has_offset(marker));
 }
 
+// A transactional batch of producer `pid` (epoch 0) holding `kvs`.
+std::vector<uint8_t> txn_batch(int64_t pid, int32_t sequence,
+                               const std::vector<std::pair<std::string, std::string>>& kvs,
+                               int64_t ts) {
+  record::BatchSpec spec;
+  for (const auto& [k, v] : kvs) spec.records.push_back({k, v, {}, ts, std::nullopt});
+  spec.transactional = true;
+  spec.producer_id = pid;
+  spec.producer_epoch = 0;
+  spec.base_sequence = sequence;
+  return record::build_batch(spec);
+}
+
+TEST_F(LogCleanerTest, AbortedDataNeverHidesACommittedValueAndGoesWhileItsMarkerStays) {
+  auto log = open_log(cleaner_config());
+  const int64_t committed = append(*log, keyed_batch({{"k", "committed"}}, clock_.now_ms()));
+  const int64_t aborted_at =
+      append(*log, txn_batch(9, 0, {{"k", "aborted"}, {"a", "only-aborted"}}, clock_.now_ms()),
+             AppendOptions{log->begin_txn_verification(9)});
+  auto marker = log->append_marker(9, 0, /*commit=*/false, 0, clock_.now_ms());
+  ASSERT_TRUE(marker.ok());
+  fill(*log, 3, 10);
+  wait_durable(*log);
+  ASSERT_EQ(log->aborted_transactions(0, log->log_end_offset()).size(), 1u);
+
+  ASSERT_TRUE(clean(*log, config_));
+  std::map<std::string, Kv> by_key;
+  bool marker_kept = false;
+  for (const Kv& kv : all_records(*log)) {
+    if (kv.offset == marker->base_offset) marker_kept = true;
+    if (kv.offset != marker->base_offset) by_key[kv.key] = kv;
+  }
+  // The committed value is still the key's value; the aborted records are gone.
+  EXPECT_EQ(by_key["k"], (Kv{committed, "k", "committed"}));
+  EXPECT_EQ(by_key.count("a"), 0u);
+  // The ABORT marker stays with its aborted-transaction entry (read_committed
+  // clients need both).
+  EXPECT_TRUE(marker_kept);
+  const auto aborted = log->aborted_transactions(0, log->log_end_offset());
+  ASSERT_EQ(aborted.size(), 1u);
+  EXPECT_EQ(aborted[0].first_offset, aborted_at);
+
+  // And so after more passes and a reopen.
+  fill(*log, 2, 10, "w");
+  wait_durable(*log);
+  ASSERT_TRUE(clean(*log, config_));
+  log->close();
+  log = open_log(cleaner_config());
+  by_key.clear();
+  marker_kept = false;
+  for (const Kv& kv : all_records(*log)) {
+    if (kv.offset == marker->base_offset) marker_kept = true;
+    by_key[kv.key] = kv;
+  }
+  EXPECT_EQ(by_key["k"], (Kv{committed, "k", "committed"}));
+  EXPECT_TRUE(marker_kept);
+  EXPECT_EQ(log->aborted_transactions(0, log->log_end_offset()).size(), 1u);
+}
+
+TEST_F(LogCleanerTest, AnUndecidedTransactionStopsTheCleaningUntilItsMarker) {
+  auto log = open_log(cleaner_config());
+  const int64_t committed = append(*log, keyed_batch({{"k", "committed"}}, clock_.now_ms()));
+  fill(*log, 2, 10);
+  const int64_t pending = append(*log, txn_batch(11, 0, {{"k", "pending"}}, clock_.now_ms()),
+                                 AppendOptions{log->begin_txn_verification(11)});
+  fill(*log, 3, 10, "w");
+  wait_durable(*log);
+  ASSERT_LE(log->last_stable_offset(), pending);
+
+  // Nothing at or after the open transaction's segment is cleaned: its
+  // record must not become the key's latest value before it is decided.
+  auto first = clean(*log, config_);
+  ASSERT_TRUE(first);
+  EXPECT_LE(first->end_offset, pending);
+  std::vector<Kv> k_values;
+  for (const Kv& kv : all_records(*log))
+    if (kv.key == "k") k_values.push_back(kv);
+  ASSERT_EQ(k_values.size(), 2u);
+  EXPECT_EQ(k_values[0], (Kv{committed, "k", "committed"}));
+
+  // Committed: the transaction's value supersedes the older one.
+  ASSERT_TRUE(log->append_marker(11, 0, /*commit=*/true, 0, clock_.now_ms()).ok());
+  fill(*log, 2, 10, "y");
+  wait_durable(*log);
+  ASSERT_TRUE(clean(*log, config_));
+  k_values.clear();
+  for (const Kv& kv : all_records(*log))
+    if (kv.key == "k") k_values.push_back(kv);
+  ASSERT_EQ(k_values.size(), 1u);
+  EXPECT_EQ(k_values[0], (Kv{pending, "k", "pending"}));
+}
+
 TEST_F(LogCleanerTest, RecordsWithoutKeysAreDropped) {
   auto log = open_log(cleaner_config());
   record::BatchSpec spec;
