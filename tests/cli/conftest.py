@@ -22,4 +22,6 @@ _tmp_root = _integration._tmp_root
 _session_broker = _integration._session_broker
 broker = _integration.broker
 fresh_broker = _integration.fresh_broker
+_session_txn_broker = _integration._session_txn_broker
+txn_broker = _integration.txn_broker
 pytest_runtest_makereport = _integration.pytest_runtest_makereport

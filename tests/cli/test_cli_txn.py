@@ -7,7 +7,6 @@ from confluent_kafka import Producer
 
 from cli_util import fails, ok, ok_json, unique
 from test_cli_completion import complete
-from txn_support import _session_txn_broker, txn_broker  # noqa: F401
 from util import wait_until
 
 TXN_TIMEOUT_MS = 60000

@@ -8,7 +8,8 @@ Environment:
 
 Consumer-group tests use `group_broker` / `fresh_group_broker`: the same, started with
 GROUP_OVERRIDES so that a group's first rebalance is not delayed and short session
-timeouts are accepted (an external broker is used as it is).
+timeouts are accepted (an external broker is used as it is). Idempotence and transaction
+tests use `txn_broker` / `fresh_txn_broker`, started with TXN_OVERRIDES.
 """
 
 import os
@@ -30,6 +31,15 @@ GROUP_OVERRIDES = {
     "offsets.topic.replication.factor": "1",
 }
 
+# GROUP_OVERRIDES, single-broker replication settings for __transaction_state, and a 500 ms
+# scan for timed-out transactions so a coordinator abort happens within a second of the timeout.
+TXN_OVERRIDES = {
+    **GROUP_OVERRIDES,
+    "transaction.state.log.replication.factor": "1",
+    "transaction.state.log.min.isr": "1",
+    "transaction.abort.timed.out.transaction.cleanup.interval.ms": "500",
+}
+
 
 def _new_broker(tmp_root, name, overrides=None):
     ext = os.environ.get("GREGOR_BOOTSTRAP")
@@ -49,13 +59,18 @@ def _tmp_root():
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def _session_broker(_tmp_root):
-    b = _new_broker(_tmp_root, "session-broker")
+def _session(tmp_root, name, overrides=None):
+    """A broker for the whole session, stopped (SIGTERM) at its end."""
+    b = _new_broker(tmp_root, name, overrides=overrides)
     yield b
     code = b.stop()
     if code not in (None, 0):
-        print(f"session broker exited with code {code} on SIGTERM\n{b.log_tail()}", file=sys.stderr)
+        print(f"{name} exited with code {code} on SIGTERM\n{b.log_tail()}", file=sys.stderr)
+
+
+@pytest.fixture(scope="session")
+def _session_broker(_tmp_root):
+    yield from _session(_tmp_root, "session-broker")
 
 
 @pytest.fixture
@@ -85,17 +100,24 @@ def _shared_broker_fixture(request, b):
 
 @pytest.fixture(scope="session")
 def _session_group_broker(_tmp_root):
-    b = _new_broker(_tmp_root, "group-broker", overrides=GROUP_OVERRIDES)
-    yield b
-    code = b.stop()
-    if code not in (None, 0):
-        print(f"group broker exited with code {code} on SIGTERM\n{b.log_tail()}", file=sys.stderr)
+    yield from _session(_tmp_root, "group-broker", GROUP_OVERRIDES)
 
 
 @pytest.fixture
 def group_broker(request, _session_group_broker):
     """A shared broker started with GROUP_OVERRIDES (restarted if a test kills it)."""
     yield from _shared_broker_fixture(request, _session_group_broker)
+
+
+@pytest.fixture(scope="session")
+def _session_txn_broker(_tmp_root):
+    yield from _session(_tmp_root, "txn-broker", TXN_OVERRIDES)
+
+
+@pytest.fixture
+def txn_broker(request, _session_txn_broker):
+    """A shared broker started with TXN_OVERRIDES (restarted if a test kills it)."""
+    yield from _shared_broker_fixture(request, _session_txn_broker)
 
 
 def _fresh(request, tmp_root, overrides=None):
@@ -120,6 +142,12 @@ def fresh_broker(request, _tmp_root):
 def fresh_group_broker(request, _tmp_root):
     """fresh_broker started with GROUP_OVERRIDES."""
     yield from _fresh(request, _tmp_root, GROUP_OVERRIDES)
+
+
+@pytest.fixture
+def fresh_txn_broker(request, _tmp_root):
+    """fresh_broker started with TXN_OVERRIDES."""
+    yield from _fresh(request, _tmp_root, TXN_OVERRIDES)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -21,7 +21,7 @@ import time
 from confluent_kafka import Producer, TopicPartition
 
 import ck
-from txn_support import fresh_txn_broker, read_to_end  # noqa: F401
+from txn_support import read_to_end
 from util import unique_topic
 
 RECORDS = int(os.environ.get("GREGOR_EOS_RECORDS", "20000"))

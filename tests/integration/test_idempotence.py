@@ -16,7 +16,7 @@ from confluent_kafka import Producer
 
 import ck
 import kafka_wire
-from txn_support import _session_txn_broker, fresh_txn_broker, high_watermark, read_to_end, txn_broker  # noqa: F401
+from txn_support import high_watermark, read_to_end
 from util import unique_topic, wait_until
 
 PARTITIONS = 3

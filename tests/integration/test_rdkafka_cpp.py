@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from gregor_broker import REPO_ROOT, broker_binary
-from txn_support import _session_txn_broker, txn_broker  # noqa: F401
 from util import now_ms, unique_topic
 
 

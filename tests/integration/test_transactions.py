@@ -21,14 +21,7 @@ from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, Topi
 
 import ck
 import kafka_wire
-from txn_support import (  # noqa: F401
-    _session_txn_broker,
-    high_watermark,
-    last_stable_offset,
-    read_to_end,
-    txn_broker,
-    values,
-)
+from txn_support import high_watermark, last_stable_offset, read_to_end, values
 from util import unique_topic, wait_until
 
 PARTITIONS = 3

@@ -10,8 +10,8 @@ import pytest
 from confluent_kafka import OFFSET_BEGINNING, KafkaError, Producer, TopicPartition
 
 import ck
-from conftest import _fresh
-from txn_support import TXN_OVERRIDES, high_watermark
+from conftest import TXN_OVERRIDES, _fresh
+from txn_support import high_watermark
 from util import unique_topic, wait_until
 
 KEYS = 10

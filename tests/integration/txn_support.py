@@ -1,85 +1,12 @@
-"""Shared pieces of the idempotence and transaction tests: brokers started with settings
-that make transactions quick to test, and reading partitions to their end with either
-isolation level.
+"""Shared pieces of the idempotence and transaction tests: watermarks, the last stable
+offset, and reading partitions to their end with either isolation level. Their brokers are
+conftest's `txn_broker` / `fresh_txn_broker` (started with conftest.TXN_OVERRIDES)."""
 
-TXN_OVERRIDES: single-broker replication settings for __transaction_state (and the group
-settings of conftest.GROUP_OVERRIDES), and a 500 ms scan for timed-out transactions so a
-coordinator abort happens within a second of the timeout.
-"""
-
-import os
-import sys
 import time
 
-import pytest
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, TopicPartition
 
 import kafka_wire
-from gregor_broker import ExternalBroker, GregorBroker
-
-TXN_OVERRIDES = {
-    "group.initial.rebalance.delay.ms": "0",
-    "group.min.session.timeout.ms": "1000",
-    "offsets.topic.replication.factor": "1",
-    "transaction.state.log.replication.factor": "1",
-    "transaction.state.log.min.isr": "1",
-    "transaction.abort.timed.out.transaction.cleanup.interval.ms": "500",
-}
-
-
-def _start(tmp_root, name):
-    ext = os.environ.get("GREGOR_BOOTSTRAP")
-    b = ExternalBroker(ext) if ext else GregorBroker(os.path.join(tmp_root, name), TXN_OVERRIDES, name)
-    b.start()
-    return b
-
-
-def _track(request, b, since):
-    request.node._gregor_brokers = getattr(request.node, "_gregor_brokers", []) + [(b, since)]
-
-
-_shared = {}
-
-
-@pytest.fixture(scope="session")
-def _session_txn_broker(_tmp_root):
-    # Every test module that imports this fixture gets its own copy of the definition; they
-    # all share one broker, stopped by whichever copy finishes first (at the end of the run).
-    if _tmp_root not in _shared:
-        _shared[_tmp_root] = _start(_tmp_root, "txn-broker")
-    b = _shared[_tmp_root]
-    yield b
-    code = b.stop()
-    if code not in (None, 0):
-        print(f"txn broker exited with code {code} on SIGTERM\n{b.log_tail()}", file=sys.stderr)
-
-
-@pytest.fixture
-def txn_broker(request, _session_txn_broker):
-    """A shared broker started with TXN_OVERRIDES (restarted if a test kills it)."""
-    b = _session_txn_broker
-    _track(request, b, b.log_size())
-    yield b
-    if not b.alive():
-        code = b.proc.returncode if getattr(b, "proc", None) else None
-        tail = b.log_tail()
-        b.proc = None
-        b.start()
-        pytest.fail(f"the broker process died during this test (exit code {code})\n{tail}")
-
-
-@pytest.fixture
-def fresh_txn_broker(request, _tmp_root):
-    """A broker of this test's own with TXN_OVERRIDES; skipped for an external broker."""
-    if os.environ.get("GREGOR_BOOTSTRAP"):
-        pytest.skip("restart tests need a broker started by the test (GREGOR_BOOTSTRAP is set)")
-    name = "b-" + request.node.name.replace("/", "_").replace("[", "-").replace("]", "")[:80]
-    b = _start(_tmp_root, name)
-    _track(request, b, 0)
-    yield b
-    code = b.stop()
-    if code not in (None, 0):
-        pytest.fail(f"broker exited with code {code} on SIGTERM at the end of the test\n{b.log_tail()}")
 
 
 def high_watermark(bootstrap, topic, partition):
