@@ -10,6 +10,7 @@ namespace gregor::storage {
 struct LogConfig {
   int64_t segment_bytes = 1073741824;      // segment.bytes
   int64_t segment_ms = 604800000;          // segment.ms
+  int64_t segment_jitter_ms = 0;           // segment.jitter.ms
   int32_t index_interval_bytes = 4096;     // index.interval.bytes
   int32_t segment_index_bytes = 10485760;  // segment.index.bytes (caps offset-index entries)
   bool preallocate = true;                 // preallocate (see preallocate_step_bytes)

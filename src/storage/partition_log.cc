@@ -89,6 +89,7 @@ int64_t PartitionLog::size_bytes() const {
 void PartitionLog::update_config(const LogConfig& config) {
   config_.segment_bytes = config.segment_bytes;
   config_.segment_ms = config.segment_ms;
+  config_.segment_jitter_ms = config.segment_jitter_ms;
   config_.index_interval_bytes = config.index_interval_bytes;
   config_.segment_index_bytes = config.segment_index_bytes;
 }

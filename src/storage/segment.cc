@@ -1,10 +1,22 @@
 #include "storage/segment.h"
 
+#include <algorithm>
 #include <limits>
+#include <random>
 
 #include "base/assert.h"
 
 namespace gregor::storage {
+namespace {
+
+int64_t random_roll_jitter(const LogConfig& config) {
+  const int64_t bound = std::min(config.segment_jitter_ms, config.segment_ms);
+  if (bound <= 0) return 0;
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return static_cast<int64_t>(rng() % static_cast<uint64_t>(bound));
+}
+
+}  // namespace
 
 Segment::Segment(std::shared_ptr<SegmentFile> file, const LogConfig& config)
     : file_(std::move(file)),
@@ -13,13 +25,15 @@ Segment::Segment(std::shared_ptr<SegmentFile> file, const LogConfig& config)
                     static_cast<size_t>(config.segment_index_bytes) / OffsetIndex::kEntrySize),
       time_index_(file_->base_offset(),
                   static_cast<size_t>(config.segment_index_bytes) / TimeIndex::kEntrySize),
-      next_offset_(file_->base_offset()) {}
+      next_offset_(file_->base_offset()),
+      roll_jitter_ms_(random_roll_jitter(config)) {}
 
 bool Segment::should_roll(int64_t batch_size, int64_t last_offset, int64_t now_ms) const {
   if (empty()) return false;
   if (size_ > config_.segment_bytes - batch_size) return true;
   if (size_ + batch_size > std::numeric_limits<int32_t>::max()) return true;  // positions are int32
-  if (first_append_ms_ >= 0 && now_ms - first_append_ms_ >= config_.segment_ms) return true;
+  if (first_append_ms_ >= 0 && now_ms - first_append_ms_ >= config_.segment_ms - roll_jitter_ms_)
+    return true;
   if (offset_index_.full() || time_index_.full()) return true;
   return last_offset - base_offset() > std::numeric_limits<int32_t>::max();
 }

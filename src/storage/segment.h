@@ -86,6 +86,10 @@ class Segment {
   int64_t offset_of_max_timestamp_ = -1;
   int64_t bytes_since_index_entry_ = 0;
   int64_t first_append_ms_ = -1;
+  // Kafka's rollJitterMs: drawn once per segment, uniformly in
+  // [0, min(segment.jitter.ms, segment.ms)), and subtracted from segment.ms,
+  // so that partitions created together do not all roll at the same moment.
+  int64_t roll_jitter_ms_ = 0;
   bool sealed_on_disk_ = false;
 };
 

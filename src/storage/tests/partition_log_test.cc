@@ -81,6 +81,35 @@ TEST_F(PartitionLogTest, RollsByTime) {
   EXPECT_EQ(read_all(*log), expected(0, 3));
 }
 
+TEST_F(PartitionLogTest, SegmentJitterRollsEachSegmentEarlierByItsOwnRandomAmount) {
+  LogConfig config = small_config();
+  config.segment_ms = 1000;
+  config.segment_jitter_ms = 500;
+  auto log = open_log(config);
+  std::vector<int64_t> rolled_after;  // ms from a segment's first append to its roll
+  append(*log, make_batch(1, 10));
+  int64_t started = 0;
+  int64_t now = 0;
+  while (rolled_after.size() < 20) {
+    const size_t segments = log->segment_count();
+    clock_.advance(100);
+    now += 100;
+    append(*log, make_batch(1, 10));
+    if (log->segment_count() > segments) {
+      rolled_after.push_back(now - started);
+      started = now;
+    }
+  }
+  // Jitter in [0, 500): each segment rolls once segment.ms minus its jitter
+  // passed, i.e. at the first 100 ms step at or after (500, 1000].
+  for (int64_t after : rolled_after) {
+    EXPECT_GE(after, 600);
+    EXPECT_LE(after, 1000);
+  }
+  // Not all at segment.ms (each has a 1 in 5 chance of a jitter below 100 ms).
+  EXPECT_LT(*std::min_element(rolled_after.begin(), rolled_after.end()), 1000);
+}
+
 TEST_F(PartitionLogTest, ReadLimits) {
   auto log = open_log();
   for (int i = 0; i < 6; ++i) append(*log, make_batch(2, 200));
