@@ -76,15 +76,7 @@ def _session_broker(_tmp_root):
 @pytest.fixture
 def broker(request, _session_broker):
     """The shared broker. If it dies during a test, that test errors and it is restarted."""
-    b = _session_broker
-    request.node._gregor_brokers = getattr(request.node, "_gregor_brokers", []) + [(b, b.log_size())]
-    yield b
-    if not b.alive():
-        code = b.proc.returncode if getattr(b, "proc", None) else None
-        tail = b.log_tail()
-        b.proc = None
-        b.start()
-        pytest.fail(f"the broker process died during this test (exit code {code})\n{tail}")
+    yield from _shared_broker_fixture(request, _session_broker)
 
 
 def _shared_broker_fixture(request, b):
