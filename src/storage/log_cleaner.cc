@@ -1,6 +1,7 @@
 #include "storage/log_cleaner.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "base/log.h"
 #include "protocol/record/batch_header.h"
